@@ -17,7 +17,9 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
+#include <linux/ethtool.h>
 #include <linux/magic.h>
+#include <linux/sockios.h>
 
 const char *mt_prog = "mirrortunnel";
 
@@ -174,13 +176,28 @@ int mt_link_set_up(const char *name, bool up)
 
 int mt_link_carrier(const char *name)
 {
-	short flags;
-	int err = ifreq_flags(name, &flags, false);
+	struct ethtool_value ev = { .cmd = ETHTOOL_GLINK };
+	struct ifreq ifr = { 0 };
+	int fd, err = 0;
+	bool up;
 
-	if (err)
-		return err;
-	/* IFF_LOWER_UP does not fit the 16-bit ioctl flags; IFF_RUNNING mirrors the operational state. */
-	return (flags & IFF_UP) && (flags & IFF_RUNNING);
+	if (!mt_ifname_valid(name))
+		return -EINVAL;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+		err = -errno;
+	else if ((up = ifr.ifr_flags & IFF_UP)) {
+		/* ETHTOOL_GLINK reads the carrier at once; IFF_RUNNING follows it only after the kernel's
+		 * link-watch delay. ifr_data shares a union with ifr_flags. */
+		ifr.ifr_data = (void *)&ev;
+		if (ioctl(fd, SIOCETHTOOL, &ifr))
+			err = -errno;
+	}
+	close(fd);
+	return err ? err : up && ev.data;
 }
 
 int mt_parse_u32(const char *what, const char *s, uint32_t min, uint32_t max, uint32_t *out)

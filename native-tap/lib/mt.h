@@ -34,7 +34,7 @@ bool mt_ifname_valid(const char *name);
 int mt_ifindex(const char *name);
 /* Sets IFF_UP on or off. 0 or -errno. */
 int mt_link_set_up(const char *name, bool up);
-/* 1 when the link is up with carrier (IFF_UP and IFF_LOWER_UP), 0 when not, -errno on failure. */
+/* 1 when the link is up and has carrier (read at once, not after link-watch), 0 when not, -errno. */
 int mt_link_carrier(const char *name);
 
 /* Strict numbers: decimal only, whole string, within [min, max]. 0 or -1 (with an error printed that
