@@ -1,0 +1,61 @@
+/* Maps shared by the TAP's eBPF programs (tap.bpf.c, tap_snap.bpf.c) and mtapctl. */
+#ifndef MT_TAP_H
+#define MT_TAP_H
+
+#include <linux/types.h>
+
+#define TAP_MAX_SESSIONS 16
+#define TAP_MAX_VLANS 8
+
+/* Direction bits; also the index into tap_active.mask (bit - 1). */
+#define TAP_DIR_RX 1
+#define TAP_DIR_TX 2
+
+/* Filter fields in use (tap_session.flags). */
+#define TAP_F_SRC 0x01
+#define TAP_F_DST 0x02
+#define TAP_F_PROTO 0x04
+#define TAP_F_SPORT 0x08
+#define TAP_F_DPORT 0x10
+
+/* One slot of the per-DEV session array; id 0 marks a free slot. Addresses and masks are in network
+ * order, 32-bit words (IPv4 uses word 0). Ports are in host order. */
+struct tap_session {
+	__u32 id;
+	__u32 tunnel_ifindex;
+	__u32 sample;
+	__u32 snaplen;
+	__u8 dir;
+	__u8 nvlans;
+	__u8 flags;
+	__u8 family; /* 4 or 6 when TAP_F_SRC/TAP_F_DST is set */
+	__u8 src_len;
+	__u8 dst_len;
+	__u8 proto;
+	__u8 pad;
+	__u16 sport;
+	__u16 dport;
+	__u16 vlans[TAP_MAX_VLANS];
+	__u32 src[4];
+	__u32 src_mask[4];
+	__u32 dst[4];
+	__u32 dst_mask[4];
+	char tunnel_name[16]; /* for show only */
+};
+
+/* Per-CPU, per session. Every packet seen ends in exactly one of mirrored/filtered/sampled/errors. */
+struct tap_stats {
+	__u64 seen;
+	__u64 mirrored;
+	__u64 filtered;
+	__u64 sampled;
+	__u64 errors;
+	__u64 sample_ctr; /* matching packets since the last mirrored one (sampling state) */
+};
+
+/* Sessions to run per direction: bit i = slot i. Written by mtapctl from session config and tunnel carrier. */
+struct tap_active {
+	__u32 mask[2]; /* [0] rx (ingress), [1] tx (egress) */
+};
+
+#endif

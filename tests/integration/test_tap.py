@@ -1,0 +1,378 @@
+"""The eBPF software TAP and mtapctl, on real namespaces, veth pairs, tc and eBPF.
+
+Topology: endpoint A (a0) <-> svc0 [NSF: bridge br0 {svc0, svc1}] svc1 <-> endpoint B (b0), and the
+NSF's tunnel tun0 <-> tunp in monitor namespace M. Frames A->B cross svc0's ingress (rx), frames B->A
+its egress (tx). The NSF bridges them unchanged, so what B (or A) receives is the NSF's own traffic
+after the TAP; what tunp receives are the copies.
+"""
+import json
+import os
+import select
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from scapy.all import (ARP, IP, UDP, TCP, ICMP, IPv6, Dot1Q, Ether, Raw, raw, wrpcap)
+
+from conftest import NATIVE_BUILD, PIN_ROOT, PYTHON
+
+MTAPCTL = str(NATIVE_BUILD / "mtapctl")
+MAC_A = "02:00:00:00:00:0a"
+MAC_B = "02:00:00:00:00:0b"
+
+_SEND_PINNED = """
+import sys
+from scapy.all import rdpcap, sendp
+sendp(rdpcap(sys.argv[1]), iface=sys.argv[2], verbose=False)
+"""
+
+
+class Topo:
+    def __init__(self, lab):
+        self.lab = lab
+        self.a, self.n, self.b, self.m = (lab.ns(x) for x in ("a", "nsf", "b", "mon"))
+        for ns in (self.a, self.n, self.b, self.m):
+            # No IPv6 autoconfiguration chatter on the links under test.
+            lab.run(ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1")
+            lab.run(ns, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1")
+        lab.veth(self.a, "a0", self.n, "svc0", mac_a=MAC_A)
+        lab.veth(self.b, "b0", self.n, "svc1", mac_a=MAC_B)
+        lab.veth(self.n, "tun0", self.m, "tunp")
+        # No snooping: the bridge then sends no IGMP of its own through svc0.
+        lab.run(self.n, "ip", "link", "add", "br0", "type", "bridge", "mcast_snooping", "0")
+        for port in ("svc0", "svc1"):
+            lab.run(self.n, "ip", "link", "set", port, "master", "br0")
+        lab.run(self.n, "ip", "link", "set", "br0", "up")
+
+    def ctl(self, *args, check=True):
+        result = subprocess.run([MTAPCTL, "-n", self.n] + list(args), capture_output=True, text=True,
+                                timeout=30)
+        if check and result.returncode != 0:
+            raise AssertionError(f"mtapctl {' '.join(args)} failed ({result.returncode}): {result.stderr}")
+        return result
+
+    def show(self):
+        return json.loads(self.ctl("-j", "show").stdout)
+
+    def stats(self, session):
+        return json.loads(self.ctl("-j", "stats", "svc0", "session", str(session)).stdout)[0]
+
+    def send(self, ns, ifname, frames):
+        """Sends from one process pinned to CPU 0: per-CPU sampling is then exact."""
+        path = Path(self.lab.tmp) / f"send-{uuid.uuid4().hex[:8]}.pcap"
+        wrpcap(str(path), frames)
+        self.lab.run(ns, "taskset", "-c", "0", PYTHON, "-c", _SEND_PINNED, str(path), ifname)
+
+    def exchange(self, a_to_b=(), b_to_a=(), monitor=True):
+        """Sends frames both ways; returns (received at B, received at A, copies on the tunnel)."""
+        # Only what arrives from the NSF: a capture also sees its own namespace's sends.
+        cap_b = self.lab.capture(self.b, "b0", "ether", "dst", MAC_B)
+        cap_a = self.lab.capture(self.a, "a0", "ether", "dst", MAC_A)
+        cap_m = self.lab.capture(self.m, "tunp") if monitor else None
+        if a_to_b:
+            self.send(self.a, "a0", list(a_to_b))
+        if b_to_a:
+            self.send(self.b, "b0", list(b_to_a))
+        return cap_b.stop(), cap_a.stop(settle=0), cap_m.stop(settle=0) if monitor else []
+
+    def tc_filters(self, dev, hook):
+        return self.lab.run(self.n, "tc", "filter", "show", "dev", dev, hook).stdout.strip()
+
+
+@pytest.fixture
+def topo(lab):
+    return Topo(lab)
+
+
+def udp(src, dst, sport, dport, mac_src=MAC_A, mac_dst=MAC_B, size=0, tag=None):
+    eth = Ether(src=mac_src, dst=mac_dst)
+    if tag is not None:
+        eth = eth / Dot1Q(vlan=tag)
+    return eth / IP(src=src, dst=dst) / UDP(sport=sport, dport=dport) / Raw(b"x" * size)
+
+
+def a2b(i, **kw):
+    return udp("10.1.0.1", "10.2.0.1", 1000 + i, 5000, **kw)
+
+
+def b2a(i, **kw):
+    return udp("10.2.0.1", "10.1.0.1", 5000, 1000 + i, mac_src=MAC_B, mac_dst=MAC_A, **kw)
+
+
+def copies_of(copies):
+    """(session VLAN, bytes of the original frame) of each tagged copy; untagged noise is ignored."""
+    out = []
+    for p in copies:
+        if Dot1Q not in p:
+            continue
+        tag = p[Dot1Q]
+        inner = Ether(src=p.src, dst=p.dst, type=tag.type) / tag.payload
+        out.append((tag.vlan, raw(inner)))
+    return out
+
+
+def test_copies_follow_the_direction(topo):
+    topo.ctl("attach", "svc0", "session", "7", "tunnel", "tun0", "direction", "rx", "vlan", "100")
+    fwd = [a2b(i) for i in range(4)]
+    rev = [b2a(i) for i in range(3)]
+    for direction, expect in (("rx", fwd), ("tx", rev), ("both", fwd + rev)):
+        topo.ctl("configure", "svc0", "session", "7", "direction", direction)
+        at_b, at_a, copies = topo.exchange(fwd, rev)
+        got = copies_of(copies)
+        assert sorted(got) == sorted((100, raw(f)) for f in expect), direction
+        assert [raw(p) for p in at_b] == [raw(f) for f in fwd]
+        assert [raw(p) for p in at_a] == [raw(f) for f in rev]
+    hooks = topo.show()[0]["hooks"]
+    assert hooks == {"ingress": True, "egress": True}
+    topo.ctl("configure", "svc0", "session", "7", "direction", "rx")
+    assert topo.show()[0]["hooks"] == {"ingress": True, "egress": False}
+    assert topo.tc_filters("svc0", "egress") == ""
+
+
+def test_own_traffic_unchanged_including_tagged_frames(topo):
+    topo.ctl("attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "300")
+    fwd = [a2b(0), a2b(1, tag=7), a2b(2, tag=4094, size=900)]
+    rev = [b2a(0), b2a(1, tag=9), b2a(2, tag=12, size=900)]
+    at_b, at_a, copies = topo.exchange(fwd, rev)
+    # The NSF's frames arrive byte for byte as sent, tags included, in both directions.
+    assert [raw(p) for p in at_b] == [raw(f) for f in fwd]
+    assert [raw(p) for p in at_a] == [raw(f) for f in rev]
+    # Each copy: outer session tag 300, then the original frame (inner tag kept) unchanged.
+    assert sorted(copies_of(copies)) == sorted((300, raw(f)) for f in fwd + rev)
+    inner_tags = sorted(p[Dot1Q].payload[Dot1Q].vlan for p in copies
+                        if Dot1Q in p and Dot1Q in p[Dot1Q].payload)
+    assert inner_tags == [7, 9, 12, 4094]
+
+
+def test_filters_select_copies_and_counters_match(topo):
+    topo.ctl("attach", "svc0", "session", "3", "tunnel", "tun0", "vlan", "30",
+             "src", "10.1.0.0/16", "proto", "udp", "dport", "5000")
+    match = [a2b(i) for i in range(5)]
+    miss = [udp("10.9.0.1", "10.2.0.1", 1000, 5000),                    # src outside the prefix
+            udp("10.1.0.1", "10.2.0.1", 1000, 5001),                    # other dport
+            Ether(src=MAC_A, dst=MAC_B) / IP(src="10.1.0.1", dst="10.2.0.1") / TCP(sport=1, dport=5000),
+            Ether(src=MAC_A, dst=MAC_B) / IPv6(src="2001:db8:1::1", dst="2001:db8:2::1") / UDP(dport=5000),
+            Ether(src=MAC_A, dst="ff:ff:ff:ff:ff:ff") / ARP(psrc="10.1.0.1", pdst="10.2.0.1")]
+    _, _, copies = topo.exchange(match + miss)
+    assert sorted(copies_of(copies)) == sorted((30, raw(f)) for f in match)
+    st = topo.stats(3)
+    assert (st["seen"], st["mirrored"], st["filtered"], st["sampled"], st["errors"]) == \
+        (len(match) + len(miss), len(match), len(miss), 0, 0)
+
+    # IPv6 destination prefix with source port; "any" clears the IPv4 source prefix and the port.
+    topo.ctl("configure", "svc0", "session", "3", "src", "any", "dport", "any",
+             "dst", "2001:db8:2::/48", "sport", "4000")
+    v6 = lambda dst, sport: (Ether(src=MAC_A, dst=MAC_B) / IPv6(src="2001:db8:1::1", dst=dst) /
+                             UDP(sport=sport, dport=53))
+    match = [v6("2001:db8:2::1", 4000), v6("2001:db8:2:ffff::9", 4000)]
+    miss = [v6("2001:db8:3::1", 4000), v6("2001:db8:2::1", 4001), a2b(0)]
+    _, _, copies = topo.exchange(match + miss)
+    assert sorted(copies_of(copies)) == sorted((30, raw(f)) for f in match)
+    flt = topo.show()[0]["sessions"][0]["filter"]
+    assert flt == {"dst": "2001:db8:2::/48", "proto": 17, "sport": 4000}
+
+
+def test_sampling_mirrors_every_nth_matching_packet(topo):
+    topo.ctl("attach", "svc0", "session", "4", "tunnel", "tun0", "vlan", "40", "sample", "3",
+             "proto", "udp")
+    frames = [a2b(i) for i in range(10)]
+    _, _, copies = topo.exchange(frames)
+    # One sending CPU: exactly the 3rd, 6th and 9th matching frames.
+    assert copies_of(copies) == [(40, raw(frames[i])) for i in (2, 5, 8)]
+    st = topo.stats(4)
+    assert (st["seen"], st["mirrored"], st["sampled"], st["filtered"]) == (10, 3, 7, 0)
+
+
+def test_flow_hash_keeps_flows_together_and_spreads_them(topo):
+    vlans = [10, 11, 12, 13]
+    topo.ctl("attach", "svc0", "session", "5", "tunnel", "tun0", "vlan", ",".join(map(str, vlans)))
+    flows = range(40)
+    fwd = [a2b(i) for i in flows] + [a2b(i) for i in flows]
+    rev = [b2a(i) for i in flows]
+    non_ip = Ether(src=MAC_A, dst=MAC_B, type=0x88b5) / Raw(b"not ip" * 10)
+    _, _, copies = topo.exchange(fwd + [non_ip], rev)
+    vlan_of = {}
+    for vid, data in copies_of(copies):
+        p = Ether(data)
+        if IP not in p:
+            assert data == raw(non_ip) and vid == vlans[0]
+            continue
+        flow = frozenset([(p[IP].src, p[UDP].sport), (p[IP].dst, p[UDP].dport)])
+        vlan_of.setdefault(flow, set()).add(vid)
+    assert len(vlan_of) == len(flows)
+    assert all(len(v) == 1 for v in vlan_of.values()), "a flow's copies took several VLANs"
+    used = {next(iter(v)) for v in vlan_of.values()}
+    assert len(used) >= 3, f"40 flows used only VLANs {used}"
+    assert topo.stats(5)["mirrored"] == len(fwd) + len(rev) + 1
+
+
+def test_snaplen_truncates_copies_only(topo):
+    topo.ctl("attach", "svc0", "session", "6", "tunnel", "tun0", "vlan", "60", "snaplen", "64")
+    big, small, tagged = a2b(0, size=300), a2b(1), a2b(2, tag=5, size=300)
+    at_b, _, copies = topo.exchange([big, small, tagged])
+    assert [raw(p) for p in at_b] == [raw(big), raw(small), raw(tagged)]
+    got = sorted(copies_of(copies))
+    assert got == sorted([(60, raw(big)[:64]), (60, raw(small)), (60, raw(tagged)[:64])])
+    assert (PIN_ROOT / "tap" / topo.n / "tunnel-tun0" / "tap_snaplen").exists()
+    topo.ctl("configure", "svc0", "session", "6", "snaplen", "0")
+    assert not (PIN_ROOT / "tap" / topo.n / "tunnel-tun0").exists()
+    assert topo.lab.run(topo.n, "tc", "filter", "show", "dev", "tun0", "egress").stdout.strip() == ""
+
+
+class Events:
+    """JSON lines of `mtapctl watch`, read straight from the pipe (no buffering hides a ready line)."""
+
+    def __init__(self, proc):
+        self.fd = proc.stdout.fileno()
+        self.buf = b""
+
+    def next(self, timeout=2.0):
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buf:
+            ready, _, _ = select.select([self.fd], [], [], max(0.0, deadline - time.monotonic()))
+            assert ready, "no event from mtapctl watch"
+            chunk = os.read(self.fd, 4096)
+            assert chunk, "mtapctl watch exited"
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+
+def switch_tunnel(topo, events, state):
+    """Sets the tunnel's peer down or up; the watcher must switch session and hooks within 50 ms."""
+    active = state == "up"
+    t0 = time.monotonic()
+    topo.lab.run(topo.m, "ip", "link", "set", "tunp", state)
+    seen = [events.next() for _ in range(3)]
+    latency = time.monotonic() - t0
+    assert {"event": "session", "dev": "svc0", "session": 9, "tunnel": "tun0", "active": active} in seen
+    for hook in ("ingress", "egress"):
+        assert {"event": "hook", "dev": "svc0", "hook": hook, "attached": active} in seen
+    print(f"tunnel {state}: hooks switched {latency * 1000:.1f} ms after `ip link set` began")
+    assert latency < 0.05, f"hooks switched {latency * 1000:.1f} ms after the tunnel went {state}"
+
+
+def test_link_switch_detaches_and_reattaches(topo):
+    topo.ctl("attach", "svc0", "session", "9", "tunnel", "tun0", "vlan", "90")
+    watch = topo.lab.spawn(None, MTAPCTL, "-n", topo.n, "watch", stdout=subprocess.PIPE)
+    events = Events(watch)
+    assert events.next() == {"event": "ready"}
+
+    switch_tunnel(topo, events, "down")
+    assert topo.tc_filters("svc0", "ingress") == "" and topo.tc_filters("svc0", "egress") == ""
+    dev = topo.show()[0]
+    assert dev["hooks"] == {"ingress": False, "egress": False}
+    assert dev["sessions"][0]["tunnel_carrier"] is False and dev["sessions"][0]["active"] is False
+    assert (PIN_ROOT / "tap" / topo.n / "svc0" / "sessions").exists()  # maps stay pinned
+    looked_at = topo.stats(9)["seen"]
+    at_b, _, _ = topo.exchange([a2b(i) for i in range(3)], monitor=False)
+    assert len(at_b) == 3 and topo.stats(9)["seen"] == looked_at  # detached: not even looked at
+
+    switch_tunnel(topo, events, "up")
+    frames = [a2b(i) for i in range(3)]
+    _, _, copies = topo.exchange(frames)
+    assert sorted(copies_of(copies)) == sorted((90, raw(f)) for f in frames)
+
+    watch.terminate()
+    assert watch.wait(timeout=5) == 0
+
+
+def test_commands_reconcile_with_carrier_without_watcher(topo):
+    topo.lab.run(topo.m, "ip", "link", "set", "tunp", "down")
+    topo.ctl("attach", "svc0", "session", "2", "tunnel", "tun0", "vlan", "20")
+    assert topo.show()[0]["hooks"] == {"ingress": False, "egress": False}
+    topo.lab.run(topo.m, "ip", "link", "set", "tunp", "up")
+    out = topo.ctl("watch", "--once").stdout.splitlines()
+    assert {"event": "hook", "dev": "svc0", "hook": "ingress", "attached": True} in map(json.loads, out)
+    assert topo.show()[0]["hooks"] == {"ingress": True, "egress": True}
+
+
+def test_attach_is_idempotent(topo):
+    args = ["attach", "svc0", "session", "8", "tunnel", "tun0", "vlan", "80,81", "sample", "2"]
+    topo.ctl(*args)
+    topo.exchange([a2b(i) for i in range(4)])
+    before = (topo.show(), topo.stats(8))
+    topo.ctl(*args)
+    assert (topo.show(), topo.stats(8)) == before
+    assert before[1]["seen"] == 4
+
+
+BAD = [
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "0"], "VLAN"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "4095"], "VLAN"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "1-9"], "VLAN"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "5", "src", "10.0.0.1/8"], "prefix"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "5", "dst", "10.0.0.0/33"], "prefix"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "5", "src", "10.0.0.0/8",
+      "dst", "2001:db8::/32"], "family"),
+    (["attach", "nope0", "session", "1", "tunnel", "tun0", "vlan", "5"], "nope0"),
+    (["attach", "svc0", "session", "1", "tunnel", "nope1", "vlan", "5"], "nope1"),
+    (["attach", "svc0", "session", "0", "tunnel", "tun0", "vlan", "5"], "session"),
+    (["attach", "svc0", "session", "65536", "tunnel", "tun0", "vlan", "5"], "session"),
+    (["attach", "svc0", "session", "x", "tunnel", "tun0", "vlan", "5"], "session"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "5", "snaplen", "10"], "snaplen"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "5", "sample", "0"], "sample"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "5", "colour", "red"], "colour"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "5", "proto", "tcpp"], "proto"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "5", "direction", "up"], "direction"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0"], "vlan"),
+    (["attach", "svc0", "session", "1", "tunnel", "svc0", "vlan", "5"], "svc0"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "5", "vlan", "6"], "twice"),
+    (["configure", "svc0", "session", "99", "vlan", "5"], "99"),
+    (["configure", "svc0", "session", "1", "dst", "2001:db8::/32"], "family"),
+    (["detach", "svc0", "session", "99"], "99"),
+    (["detach", "svc1"], "svc1"),
+    (["stats", "svc0", "session", "99"], "99"),
+    (["frobnicate"], "frobnicate"),
+]
+
+
+@pytest.mark.parametrize("args,word", BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_arguments_change_nothing(topo, args, word):
+    topo.ctl("attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "100", "src", "10.1.0.0/16")
+    before = (topo.show(), sorted(os.listdir(PIN_ROOT / "tap" / topo.n / "svc0")),
+              topo.tc_filters("svc0", "ingress"), topo.tc_filters("tun0", "egress"))
+    result = topo.ctl(*args, check=False)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mtapctl: ") and word in lines[0], result.stderr
+    assert result.stdout == ""
+    after = (topo.show(), sorted(os.listdir(PIN_ROOT / "tap" / topo.n / "svc0")),
+             topo.tc_filters("svc0", "ingress"), topo.tc_filters("tun0", "egress"))
+    assert after == before
+
+
+def test_too_many_sessions_and_vlans(topo):
+    for i in range(1, 17):
+        topo.ctl("attach", "svc0", "session", str(i), "tunnel", "tun0", "vlan", str(100 + i))
+    before = topo.show()
+    result = topo.ctl("attach", "svc0", "session", "17", "tunnel", "tun0", "vlan", "5", check=False)
+    assert result.returncode == 2 and "16 sessions" in result.stderr
+    result = topo.ctl("attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "1,2,3,4,5,6,7,8,9",
+                      check=False)
+    assert result.returncode == 2 and "at most 8" in result.stderr
+    assert topo.show() == before
+    # Sixteen sessions all see and mirror one frame.
+    _, _, copies = topo.exchange([a2b(0)])
+    assert sorted(v for v, _ in copies_of(copies)) == list(range(101, 117))
+
+
+def test_detach_removes_filters_clsact_and_pins(topo):
+    topo.ctl("attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "100", "snaplen", "128")
+    topo.ctl("attach", "svc0", "session", "2", "tunnel", "tun0", "vlan", "200", "direction", "tx")
+    pins = PIN_ROOT / "tap" / topo.n
+    assert (pins / "svc0" / "tap_ingress").exists() and (pins / "tunnel-tun0").exists()
+    topo.ctl("detach", "svc0", "session", "1")
+    assert [s["id"] for s in topo.show()[0]["sessions"]] == [2]
+    assert topo.tc_filters("svc0", "ingress") == "" and topo.tc_filters("svc0", "egress") != ""
+    assert not (pins / "tunnel-tun0").exists()
+    topo.ctl("detach", "svc0")
+    assert topo.show() == []
+    assert topo.tc_filters("svc0", "egress") == ""
+    assert "clsact" not in topo.lab.run(topo.n, "tc", "qdisc", "show", "dev", "svc0").stdout
+    assert "clsact" not in topo.lab.run(topo.n, "tc", "qdisc", "show", "dev", "tun0").stdout
+    assert not pins.exists()
+    at_b, _, copies = topo.exchange([a2b(0)])
+    assert len(at_b) == 1 and copies_of(copies) == []
