@@ -70,20 +70,18 @@ lab_up() {
   echo $! >"$LAB_STATE/watch.pid"
 }
 
-lab_down() {
+lab_down() { # best effort at every step: it also cleans up after a crash halfway through up
   local ns pid
   if [ -f "$LAB_STATE/watch.pid" ]; then
-    pid=$(cat "$LAB_STATE/watch.pid")
-    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    kill "$(cat "$LAB_STATE/watch.pid")" 2>/dev/null || true
   fi
-  [ -x "$NICEMU" ] && "$NICEMU" pf del "$LAB_PF"
+  if [ -x "$NICEMU" ]; then "$NICEMU" pf del "$LAB_PF" || true; fi
   for ns in "${LAB_NAMESPACES[@]}"; do
-    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
-    ip netns del "$ns" 2>/dev/null
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+    ip netns del "$ns" 2>/dev/null || true
     rm -rf "/sys/fs/bpf/mirrortunnel/tap/$ns"
   done
   rm -rf "$LAB_STATE"
-  return 0
 }
 
 lab_leftovers() { # prints what lab_down should have removed; empty when clean

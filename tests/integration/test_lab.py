@@ -46,7 +46,8 @@ class LabTopology:
         self.lab.run(self.src, "ping", "-q", "-c", str(count), "-i", interval, "-W", "1", "192.0.2.2")
 
     def tap_stats(self):
-        return json.loads(self.mtapctl("-j", "stats", "svc0", "session", "1"))
+        [stats] = json.loads(self.mtapctl("-j", "stats", "svc0", "session", "1"))
+        return stats
 
 
 @pytest.fixture
