@@ -352,7 +352,11 @@ static void clsact_release(int ifindex, const char *dir)
 	    tc_filter_count(ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS)) != 0)
 		return;
 	hook_of(&h, ifindex, BPF_TC_INGRESS | BPF_TC_EGRESS);
-	bpf_tc_hook_destroy(&h);
+	if (bpf_tc_hook_destroy(&h) == 0) {
+		char p[PATH_MAX];
+
+		rmdir(path_of(p, dir, CLSACT_MARK));
+	}
 }
 
 /* ---- reconcile: hooks and active masks follow sessions and tunnel carrier ---- */
@@ -417,6 +421,8 @@ static int reconcile_dev(const struct dev_state *ds)
 		for (int d = 0; d < 2; d++)
 			if (s->dir & (1 << d))
 				want.mask[d] |= 1u << i;
+		if (s->flags || s->nvlans > 1)
+			want.need_flow |= 1u << i;
 	}
 	afd = pin_get(ds->name, "active");
 	if (afd < 0)
@@ -435,6 +441,7 @@ static int reconcile_dev(const struct dev_state *ds)
 		bool attached = hook_attached(ifindex, hooks[d].point);
 
 		step.mask[d] = want.mask[d];
+		step.need_flow = want.need_flow;
 		if (want.mask[d]) {
 			if (bpf_map_update_elem(afd, &zero, &step, BPF_ANY))
 				err = mt_err("cannot write the active map of %s: %s", ds->name, strerror(errno));
@@ -449,6 +456,9 @@ static int reconcile_dev(const struct dev_state *ds)
 		cur = step;
 	}
 	close(afd);
+	/* No hook left: an empty clsact still costs every packet about 1%. */
+	if (!err && !want.mask[0] && !want.mask[1])
+		clsact_release(ifindex, ds->name);
 	return err;
 }
 

@@ -227,7 +227,8 @@ static __always_inline int tap(struct __sk_buff *skb, __u32 dir_idx)
 	mask = a->mask[dir_idx & 1];
 	if (!mask)
 		return TC_ACT_OK;
-	parse_flow(skb, &f);
+	if (mask & a->need_flow)
+		parse_flow(skb, &f);
 	for (__u32 i = 0; i < TAP_MAX_SESSIONS; i++)
 		if (mask & (1u << i))
 			tap_session_run(skb, i, &f);

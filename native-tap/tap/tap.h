@@ -53,9 +53,12 @@ struct tap_stats {
 	__u64 sample_ctr; /* matching packets since the last mirrored one (sampling state) */
 };
 
-/* Sessions to run per direction: bit i = slot i. Written by mtapctl from session config and tunnel carrier. */
+/* Sessions to run per direction: bit i = slot i. Written by mtapctl from session config and tunnel carrier.
+ * need_flow has the bits of sessions that read the flow key (a filter, or several VLANs to hash over);
+ * the packet is parsed only when one of them runs. */
 struct tap_active {
 	__u32 mask[2]; /* [0] rx (ingress), [1] tx (egress) */
+	__u32 need_flow;
 };
 
 #endif

@@ -262,6 +262,8 @@ def test_link_switch_detaches_and_reattaches(topo):
 
     switch_tunnel(topo, events, "down")
     assert topo.tc_filters("svc0", "ingress") == "" and topo.tc_filters("svc0", "egress") == ""
+    # Nothing of ours stays in the path, not even the empty clsact qdisc.
+    assert "clsact" not in topo.lab.run(topo.n, "tc", "qdisc", "show", "dev", "svc0").stdout
     dev = topo.show()[0]
     assert dev["hooks"] == {"ingress": False, "egress": False}
     assert dev["sessions"][0]["tunnel_carrier"] is False and dev["sessions"][0]["active"] is False
