@@ -138,9 +138,9 @@ int mt_ifindex(const char *name)
 	return mt_ifname_valid(name) ? (int)if_nametoindex(name) : 0;
 }
 
-static int ifreq_flags(const char *name, short *flags, bool set)
+/* One interface ioctl on a throw-away socket; ifr->ifr_name is filled in from name. */
+static int if_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
 {
-	struct ifreq ifr = {0};
 	int fd, err = 0;
 
 	if (!mt_ifname_valid(name))
@@ -148,56 +148,37 @@ static int ifreq_flags(const char *name, short *flags, bool set)
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+	strncpy(ifr->ifr_name, name, IFNAMSIZ - 1);
+	if (ioctl(fd, req, ifr))
 		err = -errno;
-	else if (set) {
-		ifr.ifr_flags = *flags;
-		if (ioctl(fd, SIOCSIFFLAGS, &ifr))
-			err = -errno;
-	} else
-		*flags = ifr.ifr_flags;
 	close(fd);
 	return err;
 }
 
 int mt_link_set_up(const char *name, bool up)
 {
-	short flags;
-	int err = ifreq_flags(name, &flags, false);
+	struct ifreq ifr = { 0 };
+	int err = if_ioctl(name, SIOCGIFFLAGS, &ifr);
 
-	if (err)
+	if (err || !!(ifr.ifr_flags & IFF_UP) == up)
 		return err;
-	if (!!(flags & IFF_UP) == up)
-		return 0;
-	flags = up ? (flags | IFF_UP) : (flags & ~IFF_UP);
-	return ifreq_flags(name, &flags, true);
+	ifr.ifr_flags = up ? (ifr.ifr_flags | IFF_UP) : (ifr.ifr_flags & ~IFF_UP);
+	return if_ioctl(name, SIOCSIFFLAGS, &ifr);
 }
 
 int mt_link_carrier(const char *name)
 {
 	struct ethtool_value ev = { .cmd = ETHTOOL_GLINK };
 	struct ifreq ifr = { 0 };
-	int fd, err = 0;
-	bool up;
+	int err = if_ioctl(name, SIOCGIFFLAGS, &ifr);
 
-	if (!mt_ifname_valid(name))
-		return -EINVAL;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
-		err = -errno;
-	else if ((up = ifr.ifr_flags & IFF_UP)) {
-		/* ETHTOOL_GLINK reads the carrier at once; IFF_RUNNING follows it only after the kernel's
-		 * link-watch delay. ifr_data shares a union with ifr_flags. */
-		ifr.ifr_data = (void *)&ev;
-		if (ioctl(fd, SIOCETHTOOL, &ifr))
-			err = -errno;
-	}
-	close(fd);
-	return err ? err : up && ev.data;
+	if (err || !(ifr.ifr_flags & IFF_UP))
+		return err;
+	/* ETHTOOL_GLINK reads the carrier at once; IFF_RUNNING follows it only after the kernel's
+	 * link-watch delay. ifr_data shares a union with ifr_flags. */
+	ifr.ifr_data = (void *)&ev;
+	err = if_ioctl(name, SIOCETHTOOL, &ifr);
+	return err ? err : ev.data != 0;
 }
 
 int mt_parse_u32(const char *what, const char *s, uint32_t min, uint32_t max, uint32_t *out)
