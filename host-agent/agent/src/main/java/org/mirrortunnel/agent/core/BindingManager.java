@@ -1,0 +1,352 @@
+package org.mirrortunnel.agent.core;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+import org.mirrortunnel.agent.api.v1.AgentEvent;
+import org.mirrortunnel.agent.api.v1.Binding;
+import org.mirrortunnel.agent.api.v1.BindingState;
+import org.mirrortunnel.agent.api.v1.BindingStatus;
+import org.mirrortunnel.agent.api.v1.SourcePort;
+import org.mirrortunnel.agent.api.v1.SyncBindingsResponse;
+import org.mirrortunnel.agent.exec.ExecException;
+import org.mirrortunnel.agent.nic.NicDriver;
+import org.mirrortunnel.agent.nic.VfId;
+import org.mirrortunnel.agent.tap.TapDriver;
+
+/**
+ * Holds the bindings and makes the host follow them: validates, plans, writes ownership ahead of each
+ * change, runs the steps (undoing on failure), persists, and reports every change as an event. Calls on
+ * one binding are serialised by a per-id lock; calls on different bindings run side by side.
+ */
+public final class BindingManager {
+    private static final Logger LOG = Logger.getLogger(BindingManager.class.getName());
+
+    private final Validator validator;
+    private final Planner planner;
+    private final StateStore store;
+    private final EventHub events;
+    private final Inventory inventory;
+    private final NicDriver nic;
+    /** Guarded by this. */
+    private final Map<String, Entry> entries = new TreeMap<>();
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** Tunnel carrier as the TAP watcher reports it, by "netns/ifname". */
+    private final Map<String, Boolean> carrier = new ConcurrentHashMap<>();
+
+    private record Target(String id, Binding binding) {
+    }
+
+    private record Prepared(Target target, Entry before, Planner.Plan plan, boolean grew) {
+    }
+
+    public BindingManager(Inventory inventory, Validator validator, NicDriver nic, TapDriver tap, StateStore store,
+            EventHub events) {
+        this.inventory = inventory;
+        this.nic = nic;
+        this.validator = validator;
+        this.planner = new Planner(inventory, nic, tap);
+        this.store = store;
+        this.events = events;
+    }
+
+    /** Loads the saved state and re-applies it: desired bindings are asserted, leftovers released. */
+    public List<String> restore() throws IOException {
+        List<Target> targets = new ArrayList<>();
+        synchronized (this) {
+            for (Entry e : store.load()) {
+                entries.put(e.id(), e);
+                targets.add(new Target(e.id(), e.binding()));
+            }
+        }
+        List<String> failures = new ArrayList<>();
+        run(targets, true).forEach((id, error) -> {
+            if (error != null) {
+                failures.add(id + ": " + error.getStatus().getDescription());
+                events.error("re-applying binding '" + id + "' after a restart failed: "
+                        + error.getStatus().getDescription());
+            }
+        });
+        return failures;
+    }
+
+    public BindingStatus apply(Binding b) {
+        validator.validate(b, "");
+        throwIfFailed(run(List.of(new Target(b.getId(), b)), false).get(b.getId()));
+        return status(b.getId());
+    }
+
+    public void remove(String id) {
+        Validator.checkId("id", id);
+        throwIfFailed(run(List.of(new Target(id, null)), false).get(id));
+    }
+
+    public BindingStatus setEnabled(String id, boolean enabled) {
+        Validator.checkId("id", id);
+        ReentrantLock lock = lock(id);
+        lock.lock();
+        try {
+            Entry e = entry(id);
+            if (e == null || e.binding() == null) {
+                throw notFound(id);
+            }
+            return apply(e.binding().toBuilder().setEnabled(enabled).build());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes the given set the whole desired state: absent bindings are removed, the others applied. */
+    public SyncBindingsResponse sync(List<Binding> bindings) {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < bindings.size(); i++) {
+            validator.validate(bindings.get(i), "bindings[" + i + "].");
+            if (!ids.add(bindings.get(i).getId())) {
+                throw Validator.invalid("bindings[" + i + "].id: '" + bindings.get(i).getId() + "' is listed twice");
+            }
+        }
+        List<Target> targets = new ArrayList<>();
+        synchronized (this) {
+            entries.keySet().stream().filter(id -> !ids.contains(id)).forEach(id -> targets.add(new Target(id, null)));
+        }
+        bindings.forEach(b -> targets.add(new Target(b.getId(), b)));
+        Map<String, StatusRuntimeException> outcome = run(targets, false);
+        SyncBindingsResponse.Builder r = SyncBindingsResponse.newBuilder();
+        for (Target t : targets) {
+            StatusRuntimeException error = outcome.get(t.id());
+            if (t.binding() == null && error == null) {
+                r.addRemoved(t.id());
+            } else if (t.binding() != null) {
+                r.addApplied(error == null ? status(t.id()) : failed(t.binding(), error));
+            }
+        }
+        return r.build();
+    }
+
+    public synchronized List<BindingStatus> list() {
+        return entries.values().stream().filter(e -> e.binding() != null).map(this::status).toList();
+    }
+
+    public synchronized BindingStatus status(String id) {
+        Entry e = entries.get(id);
+        return e == null ? BindingStatus.newBuilder().setId(id).setState(BindingState.REMOVED).build() : status(e);
+    }
+
+    public synchronized Entry entry(String id) {
+        return entries.get(id);
+    }
+
+    public synchronized List<Entry> entries() {
+        return List.copyOf(entries.values());
+    }
+
+    /** Subscribes to events; the subscriber first gets the current state of every binding. */
+    public synchronized Runnable watch(Consumer<AgentEvent> subscriber) {
+        list().forEach(s -> subscriber.accept(EventHub.stamp(AgentEvent.newBuilder().setBinding(s))));
+        return events.subscribe(subscriber);
+    }
+
+    /** The TAP watcher saw a tunnel's carrier come or go. */
+    public void carrier(String netns, String ifname, boolean up) {
+        if (Objects.equals(carrier.put(netns + "/" + ifname, up), up)) {
+            return;
+        }
+        inventory.tunnelAt(netns, ifname).ifPresent(vf -> {
+            events.link(vf.id().toRef(), up);
+            synchronized (this) {
+                entries.values().stream().filter(e -> e.binding() != null
+                        && Planner.tunnelsOf(e.binding()).contains(vf.id())).forEach(e -> events.binding(status(e)));
+            }
+        });
+    }
+
+    /** Applies targets in two rounds, removals first (they free VLANs and VFs), under all their locks. */
+    private Map<String, StatusRuntimeException> run(List<Target> targets, boolean force) {
+        List<ReentrantLock> held = new TreeSet<>(targets.stream().map(Target::id).toList()).stream()
+                .map(this::lock).toList();
+        held.forEach(ReentrantLock::lock);
+        try {
+            Map<String, StatusRuntimeException> outcome = new TreeMap<>();
+            batch(targets.stream().filter(t -> t.binding() == null).toList(), force, outcome);
+            batch(targets.stream().filter(t -> t.binding() != null).toList(), force, outcome);
+            return outcome;
+        } finally {
+            held.forEach(ReentrantLock::unlock);
+        }
+    }
+
+    private void batch(List<Target> targets, boolean force, Map<String, StatusRuntimeException> outcome) {
+        List<Prepared> prepared = new ArrayList<>();
+        Map<VfId, Set<Integer>> mirrorReads = new HashMap<>();
+        for (Target t : targets) {
+            outcome.put(t.id(), null);
+            try {
+                Prepared p = prepare(t, force, mirrorReads);
+                if (p != null) {
+                    prepared.add(p);
+                }
+            } catch (StatusRuntimeException e) {
+                outcome.put(t.id(), e);
+                if (t.binding() != null) {
+                    events.binding(failed(t.binding(), e));
+                }
+            }
+        }
+        if (prepared.stream().anyMatch(Prepared::grew)) {
+            save(); // ownership is on disk before the host changes
+        }
+        Set<Step> done = writeVlanChangesTogether(prepared);
+        for (Prepared p : prepared) {
+            try {
+                Step.runAll(p.plan().steps(), done);
+                commit(p);
+            } catch (StatusRuntimeException e) {
+                revert(p, e);
+                outcome.put(p.target().id(), e);
+            }
+        }
+        if (!prepared.isEmpty()) {
+            save();
+        }
+    }
+
+    /**
+     * Writes the VLAN mirror changes of a batch with one write per VF and direction instead of one per
+     * binding; returns the steps it ran. A VF whose joint write fails is left to the bindings' own steps,
+     * which then find the binding at fault.
+     */
+    private Set<Step> writeVlanChangesTogether(List<Prepared> prepared) {
+        Map<Step.VlanChange, List<Step>> groups = new HashMap<>();
+        for (Prepared p : prepared) {
+            for (Step s : p.plan().steps()) {
+                if (s.vlans() != null) {
+                    groups.computeIfAbsent(new Step.VlanChange(s.vlans().vf(), s.vlans().add(), Set.of()),
+                            k -> new ArrayList<>()).add(s);
+                }
+            }
+        }
+        Set<Step> done = new HashSet<>();
+        groups.forEach((key, steps) -> {
+            if (steps.size() < 2) {
+                return;
+            }
+            Set<Integer> vlans = new TreeSet<>();
+            steps.forEach(s -> vlans.addAll(s.vlans().vlans()));
+            try {
+                if (key.add()) {
+                    nic.addVlanMirror(key.vf(), vlans);
+                } else {
+                    nic.removeVlanMirror(key.vf(), vlans);
+                }
+                done.addAll(steps);
+            } catch (ExecException e) {
+                LOG.info("joint vlan_mirror write to " + key.vf() + " failed, writing binding by binding: "
+                        + e.getMessage());
+            }
+        });
+        return done;
+    }
+
+    private synchronized Prepared prepare(Target t, boolean force, Map<VfId, Set<Integer>> mirrorReads) {
+        Entry before = entries.get(t.id());
+        if (t.binding() == null && before == null) {
+            throw notFound(t.id());
+        }
+        if (!force && before != null && before.applied() && Objects.equals(before.binding(), t.binding())) {
+            return null;
+        }
+        Owned prior = before == null ? Owned.NOTHING : before.owned();
+        Binding known = !force && before != null && before.applied() ? before.binding() : null;
+        List<Entry> others = entries.values().stream().filter(e -> !e.id().equals(t.id())).toList();
+        Planner.Plan plan = planner.plan(t.binding(), known, prior, others, mirrorReads);
+        entries.put(t.id(), new Entry(t.id(), t.binding(), prior.union(plan.claims()), false, null));
+        return new Prepared(t, before, plan, !prior.covers(plan.claims()));
+    }
+
+    private synchronized void commit(Prepared p) {
+        String id = p.target().id();
+        if (p.target().binding() == null) {
+            entries.remove(id);
+            events.binding(status(id));
+        } else {
+            Entry e = new Entry(id, p.target().binding(), p.plan().claims(), true, null);
+            entries.put(id, e);
+            events.binding(status(e));
+        }
+    }
+
+    private synchronized void revert(Prepared p, StatusRuntimeException error) {
+        String id = p.target().id();
+        Entry before = p.before();
+        LOG.warning("binding " + id + ": " + error.getStatus().getDescription());
+        if (before == null) {
+            entries.remove(id);
+        } else {
+            entries.put(id, before.applied() ? before
+                    : new Entry(id, before.binding(), before.owned(), false, error.getStatus().getDescription()));
+        }
+        if (p.target().binding() != null) {
+            events.binding(failed(p.target().binding(), error));
+        }
+    }
+
+    private synchronized void save() {
+        store.save(entries.values());
+    }
+
+    private BindingStatus status(Entry e) {
+        BindingStatus.Builder s = BindingStatus.newBuilder().setId(e.id());
+        if (e.binding() == null) {
+            return s.setState(BindingState.REMOVED).build();
+        }
+        s.setBinding(e.binding());
+        if (e.failure() != null) {
+            return s.setState(BindingState.FAILED).setMessage(e.failure()).build();
+        }
+        if (!e.applied()) {
+            return s.setState(BindingState.PENDING).build();
+        }
+        if (!e.binding().getEnabled()) {
+            return s.setState(BindingState.DISABLED).build();
+        }
+        for (SourcePort src : e.binding().getSourcesList()) {
+            String tunnel = inventory.get(VfId.of(src.getTunnel())).map(Inventory.Vf::ifname).orElse("");
+            if (Boolean.FALSE.equals(carrier.get(src.getNetns() + "/" + tunnel))) {
+                return s.setState(BindingState.PENDING).setMessage("tunnel " + tunnel + " has no carrier").build();
+            }
+        }
+        return s.setState(BindingState.ACTIVE).build();
+    }
+
+    private static BindingStatus failed(Binding b, StatusRuntimeException e) {
+        return BindingStatus.newBuilder().setId(b.getId()).setState(BindingState.FAILED)
+                .setMessage(String.valueOf(e.getStatus().getDescription())).setBinding(b).build();
+    }
+
+    private ReentrantLock lock(String id) {
+        return locks.computeIfAbsent(id, k -> new ReentrantLock());
+    }
+
+    private static void throwIfFailed(StatusRuntimeException e) {
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    private static StatusRuntimeException notFound(String id) {
+        return Status.NOT_FOUND.withDescription("binding '" + id + "' not found").asRuntimeException();
+    }
+}

@@ -1,0 +1,199 @@
+package org.mirrortunnel.agent.core;
+
+import io.grpc.Status;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.mirrortunnel.agent.api.v1.Binding;
+import org.mirrortunnel.agent.api.v1.Direction;
+import org.mirrortunnel.agent.api.v1.Filter;
+import org.mirrortunnel.agent.api.v1.MonitorPort;
+import org.mirrortunnel.agent.api.v1.SourcePort;
+import org.mirrortunnel.agent.api.v1.VfRole;
+import org.mirrortunnel.agent.nic.VfId;
+
+/**
+ * Checks a binding on its own and against the inventory before anything is touched. Every failure is
+ * INVALID_ARGUMENT with a message that names the field.
+ */
+public final class Validator {
+    public static final int MAX_VLANS = 8;
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    /** Interface names: 1..15 characters (IFNAMSIZ - 1); no '/', ':', whitespace. */
+    private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9._@-]{1,15}");
+    private static final Pattern NETNS = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f.:]*:[0-9A-Fa-f.:]*");
+    private static final Set<Integer> PORT_PROTOCOLS = Set.of(6, 17, 132);
+
+    private final Inventory inventory;
+    private final int vlanMin;
+    private final int vlanMax;
+
+    public Validator(Inventory inventory, int vlanMin, int vlanMax) {
+        this.inventory = inventory;
+        this.vlanMin = vlanMin;
+        this.vlanMax = vlanMax;
+    }
+
+    public static void checkId(String field, String id) {
+        if (!ID.matcher(id).matches()) {
+            throw invalid(field + ": '" + id + "' is not 1..64 characters of [A-Za-z0-9._:-]");
+        }
+    }
+
+    static void checkIfname(String field, String name) {
+        if (name == null || !IFNAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+            throw invalid(field + ": '" + name + "' is not an interface name (1..15 of [A-Za-z0-9._@-])");
+        }
+    }
+
+    static void checkNetns(String field, String name) {
+        if (!name.isEmpty() && (!NETNS.matcher(name).matches() || name.equals(".") || name.equals(".."))) {
+            throw invalid(field + ": '" + name + "' is not a namespace name (1..64 of [A-Za-z0-9._-])");
+        }
+    }
+
+    /** Checks one binding; field names in messages are prefixed with {@code at} ("" or "bindings[2]."). */
+    public void validate(Binding b, String at) {
+        checkId(at + "id", b.getId());
+        if (b.getSourcesCount() == 0 && b.getMonitorsCount() == 0) {
+            throw invalid(at + "sources/monitors: a binding needs a source port or a monitor");
+        }
+        checkVlans(b, at);
+        Set<String> ports = new HashSet<>();
+        Set<VfId> tunnels = new HashSet<>();
+        for (int i = 0; i < b.getSourcesCount(); i++) {
+            SourcePort s = b.getSources(i);
+            String f = at + "sources[" + i + "].";
+            checkNetns(f + "netns", s.getNetns());
+            checkIfname(f + "ifname", s.getIfname());
+            if (!ports.add(s.getNetns() + "/" + s.getIfname())) {
+                throw invalid(f + "ifname: port " + s.getIfname() + " is listed twice");
+            }
+            VfId tunnel = VfId.of(s.getTunnel());
+            Inventory.Vf vf = inventoryVf(f + "tunnel", tunnel, VfRole.TUNNEL);
+            if (!vf.netns().equals(s.getNetns())) {
+                throw invalid(f + "tunnel: VF " + tunnel + " lives in namespace '" + vf.netns()
+                        + "', not in the source's '" + s.getNetns() + "'");
+            }
+            if (vf.ifname().equals(s.getIfname())) {
+                throw invalid(f + "ifname: the source port is the tunnel VF itself");
+            }
+            if (!tunnels.add(tunnel)) {
+                throw invalid(f + "tunnel: VF " + tunnel + " already carries another port of this binding");
+            }
+        }
+        if (b.getSourcesCount() > 0) {
+            if (b.getDirection() != Direction.RX && b.getDirection() != Direction.TX
+                    && b.getDirection() != Direction.BOTH) {
+                throw invalid(at + "direction: must be RX, TX or BOTH");
+            }
+            checkFilter(b.getFilter(), at + "filter.");
+        }
+        if (b.getSnaplen() != 0 && (b.getSnaplen() < 64 || b.getSnaplen() > 65535)) {
+            throw invalid(at + "snaplen: " + b.getSnaplen() + " is not 0 or 64..65535");
+        }
+        if (b.getSampleEvery() < 0) {
+            throw invalid(at + "sample_every: " + Integer.toUnsignedString(b.getSampleEvery()) + " is too large");
+        }
+        Set<VfId> monitors = new HashSet<>();
+        for (int i = 0; i < b.getMonitorsCount(); i++) {
+            MonitorPort m = b.getMonitors(i);
+            VfId id = VfId.of(m.getVf());
+            inventoryVf(at + "monitors[" + i + "].vf", id, VfRole.MONITOR);
+            if (!monitors.add(id)) {
+                throw invalid(at + "monitors[" + i + "].vf: VF " + id + " is listed twice");
+            }
+        }
+    }
+
+    private void checkVlans(Binding b, String at) {
+        if (b.getVlansCount() == 0 || b.getVlansCount() > MAX_VLANS) {
+            throw invalid(at + "vlans: a binding has 1.." + MAX_VLANS + " VLANs, not " + b.getVlansCount());
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (int v : b.getVlansList()) {
+            if (v < 1 || v > 4094) {
+                throw invalid(at + "vlans: " + Integer.toUnsignedString(v) + " is not a VLAN id (1..4094)");
+            }
+            if (v < vlanMin || v > vlanMax) {
+                throw invalid(at + "vlans: " + v + " is outside this host's pool " + vlanMin + ".." + vlanMax);
+            }
+            if (!seen.add(v)) {
+                throw invalid(at + "vlans: " + v + " is listed twice");
+            }
+        }
+    }
+
+    private Inventory.Vf inventoryVf(String field, VfId id, VfRole role) {
+        Inventory.Vf vf = inventory.get(id).orElseThrow(
+                () -> invalid(field + ": VF " + id + " is not in this host's inventory"));
+        if (vf.role() != role) {
+            throw invalid(field + ": VF " + id + " is a " + vf.role().name().toLowerCase() + " VF, not a "
+                    + role.name().toLowerCase() + " VF");
+        }
+        return vf;
+    }
+
+    private static void checkFilter(Filter f, String at) {
+        int srcFamily = prefixFamily(at + "src_prefix", f.getSrcPrefix());
+        int dstFamily = prefixFamily(at + "dst_prefix", f.getDstPrefix());
+        if (srcFamily != 0 && dstFamily != 0 && srcFamily != dstFamily) {
+            throw invalid(at + "dst_prefix: src_prefix and dst_prefix are of different families");
+        }
+        int proto = f.getIpProtocol();
+        if (proto < 0 || proto > 255) {
+            throw invalid(at + "ip_protocol: " + Integer.toUnsignedString(proto) + " is not 0..255");
+        }
+        for (String field : new String[] {"src_port", "dst_port"}) {
+            int port = field.equals("src_port") ? f.getSrcPort() : f.getDstPort();
+            if (port < 0 || port > 65535) {
+                throw invalid(at + field + ": " + Integer.toUnsignedString(port) + " is not 0..65535");
+            }
+            if (port != 0 && !PORT_PROTOCOLS.contains(proto)) {
+                throw invalid(at + field + ": a port needs ip_protocol TCP (6), UDP (17) or SCTP (132)");
+            }
+        }
+    }
+
+    /** 0 for unset, else 4 or 6; host bits must be zero. */
+    private static int prefixFamily(String field, String prefix) {
+        if (prefix.isEmpty()) {
+            return 0;
+        }
+        String[] parts = prefix.split("/", -1);
+        if (parts.length > 2 || !IP_LITERAL.matcher(parts[0]).matches()) {
+            throw invalid(field + ": '" + prefix + "' is not an address or prefix");
+        }
+        byte[] addr;
+        try {
+            addr = InetAddress.getByName(parts[0]).getAddress();
+        } catch (UnknownHostException e) {
+            throw invalid(field + ": '" + prefix + "' is not an address or prefix");
+        }
+        int bits = addr.length * 8;
+        int len = bits;
+        if (parts.length == 2) {
+            try {
+                len = Integer.parseInt(parts[1]);
+            } catch (NumberFormatException e) {
+                len = -1;
+            }
+            if (len < 0 || len > bits) {
+                throw invalid(field + ": prefix length in '" + prefix + "' is not 0.." + bits);
+            }
+        }
+        for (int i = len; i < bits; i++) {
+            if ((addr[i / 8] & (0x80 >> (i % 8))) != 0) {
+                throw invalid(field + ": '" + prefix + "' has host bits set");
+            }
+        }
+        return addr.length == 4 ? 4 : 6;
+    }
+
+    static io.grpc.StatusRuntimeException invalid(String message) {
+        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+    }
+}

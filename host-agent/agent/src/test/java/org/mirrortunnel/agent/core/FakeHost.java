@@ -1,0 +1,145 @@
+package org.mirrortunnel.agent.core;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.mirrortunnel.agent.api.v1.TapCounters;
+import org.mirrortunnel.agent.api.v1.VfCounters;
+import org.mirrortunnel.agent.exec.ExecException;
+import org.mirrortunnel.agent.nic.NicDriver;
+import org.mirrortunnel.agent.nic.VfId;
+import org.mirrortunnel.agent.tap.TapDriver;
+import org.mirrortunnel.agent.tap.TapSession;
+
+/** An in-memory NIC and TAP that record every change and fail on request, for the manager's tests. */
+public final class FakeHost implements NicDriver, TapDriver {
+    final Map<VfId, Set<Integer>> vlanMirror = new TreeMap<>();
+    final Map<VfId, Boolean> loopback = new TreeMap<>();
+    final Map<VfId, String> link = new TreeMap<>();
+    /** "netns/dev#id" -> session. */
+    final Map<String, TapSession> sessions = new TreeMap<>();
+    public final List<String> changes = new ArrayList<>();
+    Set<Capability> capabilities = EnumSet.allOf(Capability.class);
+    /** Operation name ("addVlanMirror", "setLoopback", "attach", "setLinkState", ...) to fail once. */
+    public String failOn;
+
+    /** Everything a test compares before and after; defaults (no VLAN, loopback off, link auto) left out. */
+    public String snapshot() {
+        return filter(vlanMirror, v -> !v.isEmpty()) + " " + filter(loopback, on -> on) + " "
+                + filter(link, state -> !state.equals("auto")) + " " + sessions;
+    }
+
+    private static <V> Map<VfId, V> filter(Map<VfId, V> map, java.util.function.Predicate<V> keep) {
+        Map<VfId, V> m = new TreeMap<>();
+        map.forEach((k, v) -> {
+            if (keep.test(v)) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+
+    private void change(String op, String what) {
+        if (op.equals(failOn)) {
+            failOn = null;
+            throw new ExecException(op + " refused by the test");
+        }
+        changes.add(op + " " + what);
+    }
+
+    @Override
+    public String name() {
+        return "fake";
+    }
+
+    @Override
+    public Set<Capability> capabilities(VfId vf) {
+        return capabilities;
+    }
+
+    @Override
+    public Set<Integer> vlanMirror(VfId vf) {
+        return new TreeSet<>(vlanMirror.getOrDefault(vf, Set.of()));
+    }
+
+    @Override
+    public void addVlanMirror(VfId vf, Set<Integer> vlans) {
+        change("addVlanMirror", vf + " " + vlans);
+        vlanMirror.computeIfAbsent(vf, k -> new TreeSet<>()).addAll(vlans);
+    }
+
+    @Override
+    public void removeVlanMirror(VfId vf, Set<Integer> vlans) {
+        change("removeVlanMirror", vf + " " + vlans);
+        vlanMirror.computeIfAbsent(vf, k -> new TreeSet<>()).removeAll(vlans);
+    }
+
+    @Override
+    public boolean loopback(VfId vf) {
+        return loopback.getOrDefault(vf, false);
+    }
+
+    @Override
+    public void setLoopback(VfId vf, boolean on) {
+        change("setLoopback", vf + " " + on);
+        loopback.put(vf, on);
+    }
+
+    @Override
+    public String linkState(VfId vf) {
+        return link.getOrDefault(vf, "auto");
+    }
+
+    @Override
+    public void setLinkState(VfId vf, String state) {
+        change("setLinkState", vf + " " + state);
+        link.put(vf, state);
+    }
+
+    @Override
+    public VfCounters stats(VfId vf) {
+        return VfCounters.newBuilder().setVf(vf.toRef()).setRxPackets(vlanMirror(vf).size()).build();
+    }
+
+    @Override
+    public String kind() {
+        return "fake";
+    }
+
+    private static String key(String netns, String dev, int id) {
+        return netns + "/" + dev + "#" + id;
+    }
+
+    @Override
+    public void attach(TapSession s) {
+        change("attach", key(s.netns(), s.dev(), s.id()));
+        sessions.put(key(s.netns(), s.dev(), s.id()), s);
+    }
+
+    @Override
+    public void detach(String netns, String dev, int id) {
+        change("detach", key(netns, dev, id));
+        sessions.remove(key(netns, dev, id));
+    }
+
+    @Override
+    public Set<Integer> sessions(String netns, String dev) {
+        Set<Integer> ids = new TreeSet<>();
+        sessions.values().stream().filter(s -> s.netns().equals(netns) && s.dev().equals(dev)).forEach(s -> ids.add(s.id()));
+        return ids;
+    }
+
+    @Override
+    public TapCounters stats(String netns, String dev, int id) {
+        return TapCounters.newBuilder().setSeen(id).setMirrored(id).build();
+    }
+
+    @Override
+    public List<String> watchCommand(String netns) {
+        return List.of("true");
+    }
+}
