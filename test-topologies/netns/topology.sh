@@ -70,11 +70,48 @@ lab_up() {
   echo $! >"$LAB_STATE/watch.pid"
 }
 
+# A real host agent for the lab (mTLS on loopback, emulated NIC, state under $LAB_STATE/agent). It
+# runs its own carrier watcher, so the lab's stops. Sets AGENT_ADDR; mirrorctl finds it through the
+# MIRRORCTL_* variables this exports.
+lab_agent_start() {
+  local jar=$ROOT/host-agent/agent/target/mirror-agent.jar line
+  "$ROOT/tools/mkcerts" "$LAB_STATE/certs" >/dev/null
+  cat >"$LAB_STATE/agent.json" <<JSON
+{
+  "agent_id": "lab${MT_LAB_ID:+-$MT_LAB_ID}",
+  "listen": "127.0.0.1:0",
+  "state_dir": "$LAB_STATE/agent",
+  "tls": {"cert": "certs/agent.pem", "key": "certs/agent.key", "client_ca": "certs/ca.pem"},
+  "nic": {"driver": "emulated", "nicemu": "$NICEMU"},
+  "tap": {"mtapctl": "$MTAPCTL"},
+  "inventory": [{"pf": "$LAB_PF", "vfs": [
+    {"vf": $LAB_TUNNEL_VF, "role": "tunnel", "netns": "$NS_NSF", "ifname": "tun0"},
+    {"vf": $LAB_MONITOR_VF, "role": "monitor", "netns": "$NS_NMF", "ifname": "mon0"}]}]
+}
+JSON
+  kill "$(cat "$LAB_STATE/watch.pid")" 2>/dev/null || true
+  rm -f "$LAB_STATE/watch.pid"
+  setsid java -jar "$jar" --config "$LAB_STATE/agent.json" >"$LAB_STATE/agent.out" 2>"$LAB_STATE/agent.log" \
+    </dev/null &
+  echo $! >"$LAB_STATE/agent.pid"
+  local tries=300
+  until line=$(head -n1 "$LAB_STATE/agent.out") && [[ $line =~ serving\ on\ ([^ ]+) ]]; do
+    if ! kill -0 "$(cat "$LAB_STATE/agent.pid")" 2>/dev/null || [ $((tries -= 1)) -eq 0 ]; then
+      echo "agent did not start: $(cat "$LAB_STATE/agent.log")" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  AGENT_ADDR=${BASH_REMATCH[1]}
+  export MIRRORCTL_AGENT=$AGENT_ADDR MIRRORCTL_CA=$LAB_STATE/certs/ca.pem
+  export MIRRORCTL_CERT=$LAB_STATE/certs/client.pem MIRRORCTL_KEY=$LAB_STATE/certs/client.key
+}
+
 lab_down() { # best effort at every step: it also cleans up after a crash halfway through up
   local ns pid
-  if [ -f "$LAB_STATE/watch.pid" ]; then
-    kill "$(cat "$LAB_STATE/watch.pid")" 2>/dev/null || true
-  fi
+  for pid in "$LAB_STATE/watch.pid" "$LAB_STATE/agent.pid"; do
+    [ -f "$pid" ] && { kill "$(cat "$pid")" 2>/dev/null || true; }
+  done
   if [ -x "$NICEMU" ]; then "$NICEMU" pf del "$LAB_PF" || true; fi
   for ns in "${LAB_NAMESPACES[@]}"; do
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
