@@ -1,0 +1,174 @@
+package org.mirrortunnel.app.impl;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.mirrortunnel.agent.api.v1.AgentEvent;
+import org.mirrortunnel.agent.api.v1.AgentInfo;
+import org.mirrortunnel.agent.api.v1.Binding;
+import org.mirrortunnel.agent.api.v1.BindingState;
+import org.mirrortunnel.agent.api.v1.BindingStatus;
+import org.mirrortunnel.agent.api.v1.GetStatsResponse;
+import org.mirrortunnel.agent.api.v1.PfInfo;
+import org.mirrortunnel.agent.api.v1.SyncBindingsResponse;
+import org.mirrortunnel.agent.api.v1.VfInfo;
+import org.mirrortunnel.agent.api.v1.VfRef;
+import org.mirrortunnel.agent.api.v1.VfRole;
+import org.mirrortunnel.app.agent.AgentClient;
+import org.mirrortunnel.app.agent.AgentClientFactory;
+import org.mirrortunnel.app.api.MirrorEndpoint;
+import org.mirrortunnel.app.api.MirrorSession;
+import org.onlab.junit.TestUtils;
+import org.onlab.packet.IpAddress;
+import org.onosproject.cfg.ComponentConfigAdapter;
+import org.onosproject.cluster.ClusterServiceAdapter;
+import org.onosproject.cluster.ControllerNode;
+import org.onosproject.cluster.DefaultControllerNode;
+import org.onosproject.cluster.NodeId;
+import org.onosproject.net.intent.MockIdGenerator;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+/**
+ * Two cluster nodes share the store; the work partitions give host-a to node-1 and host-b to node-2.
+ * Each agent must be opened, synced and programmed by its owner alone.
+ */
+public class AgentOwnershipTest {
+    private MirrorTestContext ctx;
+    private final List<String> calls = new CopyOnWriteArrayList<>();
+    private AgentProgrammer node1;
+    private AgentProgrammer node2;
+
+    @Before
+    public void setUp() {
+        MockIdGenerator.cleanBind();
+        ctx = new MirrorTestContext();
+        ctx.addAgent("host-a", "");
+        ctx.addAgent("host-b", "");
+        ctx.netcfg.agents("{\"host-a\": {\"address\": \"10.0.0.1:50051\", \"plaintext\": true, \"uplink\": \"of:1/1\"},"
+                + " \"host-b\": {\"address\": \"10.0.0.2:50051\", \"plaintext\": true, \"uplink\": \"of:2/1\"}}");
+        node1 = programmer("node-1", "host-a");
+        node2 = programmer("node-2", "host-b");
+    }
+
+    private AgentProgrammer programmer(String node, String owned) {
+        AgentProgrammer p = new AgentProgrammer();
+        MirrorTestContext.TestWorkPartitionService partitions = new MirrorTestContext.TestWorkPartitionService();
+        partitions.mine = owned::equals;
+        TestUtils.setField(p, "store", ctx.store);
+        TestUtils.setField(p, "mirrorService", ctx.manager);
+        TestUtils.setField(p, "netcfgService", ctx.netcfg);
+        TestUtils.setField(p, "workPartitionService", partitions);
+        TestUtils.setField(p, "clusterService", new ClusterServiceAdapter() {
+            @Override
+            public ControllerNode getLocalNode() {
+                return new DefaultControllerNode(new NodeId(node), IpAddress.valueOf("127.0.0.1"));
+            }
+        });
+        TestUtils.setField(p, "coreService", new MirrorTestContext.TestCoreService());
+        TestUtils.setField(p, "cfgService", new ComponentConfigAdapter());
+        TestUtils.setField(p, "clientFactory", (AgentClientFactory) e -> new RecordingClient(node, e.agentId()));
+        p.activate(null);
+        return p;
+    }
+
+    @After
+    public void tearDown() {
+        node1.deactivate();
+        node2.deactivate();
+        ctx.stop();
+        MockIdGenerator.unbind();
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.currentTimeMillis() + 10_000;
+        while (!condition.getAsBoolean() && System.currentTimeMillis() < end) {
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    public void onlyTheOwnerProgramsAnAgent() throws InterruptedException {
+        await(() -> calls.contains("node-1 host-a sync") && calls.contains("node-2 host-b sync"));
+        assertEquals(Set.of("host-a"), node1.ownedAgents());
+        assertEquals(Set.of("host-b"), node2.ownedAgents());
+
+        MirrorSession s = ctx.manager.createSession(MirrorSession.builder().name("web")
+                .sources(List.of(MirrorEndpoint.parse("host-a:svc0")))
+                .monitors(List.of(MirrorEndpoint.parse("host-b:mon0"))).build());
+        await(() -> calls.contains("node-1 host-a apply " + s.id())
+                && calls.contains("node-2 host-b apply " + s.id()));
+
+        assertTrue(calls.contains("node-1 host-a apply " + s.id()));
+        assertTrue(calls.contains("node-2 host-b apply " + s.id()));
+        assertTrue("no node touches another's agent: " + calls, calls.stream()
+                .allMatch(c -> c.startsWith("node-1 host-a") || c.startsWith("node-2 host-b")));
+    }
+
+    /** Records each call as "node agent call [id]" and answers ACTIVE. */
+    private final class RecordingClient implements AgentClient {
+        private final String prefix;
+        private final String agentId;
+
+        RecordingClient(String node, String agentId) {
+            this.prefix = node + " " + agentId + " ";
+            this.agentId = agentId;
+        }
+
+        @Override
+        public AgentInfo getInfo() {
+            calls.add(prefix + "info");
+            return AgentInfo.newBuilder().setAgentId(agentId).addPfs(PfInfo.newBuilder().setName("pf0")
+                    .addVfs(vf(1, VfRole.TUNNEL, "tun0")).addVfs(vf(9, VfRole.MONITOR, "mon0"))).build();
+        }
+
+        private VfInfo vf(int index, VfRole role, String ifname) {
+            return VfInfo.newBuilder().setRef(VfRef.newBuilder().setPf("pf0").setVf(index)).setRole(role)
+                    .setIfname(ifname).build();
+        }
+
+        @Override
+        public SyncBindingsResponse sync(List<Binding> bindings) {
+            calls.add(prefix + "sync");
+            return SyncBindingsResponse.getDefaultInstance();
+        }
+
+        @Override
+        public BindingStatus apply(Binding binding) {
+            calls.add(prefix + "apply " + binding.getId());
+            return BindingStatus.newBuilder().setId(binding.getId()).setState(BindingState.ACTIVE).build();
+        }
+
+        @Override
+        public void remove(String id) {
+            calls.add(prefix + "remove " + id);
+        }
+
+        @Override
+        public BindingStatus setEnabled(String id, boolean enabled) {
+            calls.add(prefix + "enable " + id + " " + enabled);
+            return BindingStatus.newBuilder().setId(id).setState(BindingState.ACTIVE).build();
+        }
+
+        @Override
+        public GetStatsResponse stats() {
+            return GetStatsResponse.getDefaultInstance();
+        }
+
+        @Override
+        public void watch(Consumer<AgentEvent> onEvent, Consumer<Throwable> onEnd) {
+            calls.add(prefix + "watch");
+        }
+
+        @Override
+        public void close() {
+            calls.add(prefix + "close");
+        }
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Checks of the built application archive.
+ */
+package org.mirrortunnel.app.packaging;
