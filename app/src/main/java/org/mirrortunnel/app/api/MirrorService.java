@@ -39,4 +39,11 @@ public interface MirrorService extends ListenerService<MirrorEvent, MirrorListen
      * @return agent states
      */
     Collection<AgentStatus> getAgents();
+
+    /**
+     * Returns the VLAN pool sessions draw from when they ask for no VLAN.
+     *
+     * @return the pool, as configured
+     */
+    VlanRange vlanPool();
 }

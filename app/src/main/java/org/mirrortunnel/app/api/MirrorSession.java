@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import static org.mirrortunnel.app.api.MirrorException.Reason.INVALID;
+
 /**
  * A mirror session: what to copy (sources, direction, filter, sampling, snaplen), where to deliver it
  * (monitors), the VLANs that carry the copies, the operator's admin state and the state on each host.
@@ -492,20 +494,25 @@ public final class MirrorSession {
          */
         public MirrorSession build() {
             if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
-                throw new MirrorException("name must be 1..64 characters of [A-Za-z0-9._-], not '" + name + "'");
+                throw new MirrorException(INVALID, "name",
+                        "name must be 1..64 characters of [A-Za-z0-9._-], not '" + name + "'");
             }
             if (sources.isEmpty() || monitors.isEmpty()) {
-                throw new MirrorException("a session needs at least one source and one monitor");
+                throw new MirrorException(INVALID, sources.isEmpty() ? "sources" : "monitors",
+                        "a session needs at least one source and one monitor");
             }
             if (sampleEvery < 1) {
-                throw new MirrorException("sampling must be 1 in N with N >= 1, not " + sampleEvery);
+                throw new MirrorException(INVALID, "sampleEvery",
+                        "sampling must be 1 in N with N >= 1, not " + sampleEvery);
             }
             if (snaplen != 0 && (snaplen < MIN_SNAPLEN || snaplen > MAX_SNAPLEN)) {
-                throw new MirrorException("snaplen must be 64..65535 (or 0 for whole frames), not " + snaplen);
+                throw new MirrorException(INVALID, "snaplen",
+                        "snaplen must be 64..65535 (or 0 for whole frames), not " + snaplen);
             }
             if (vlans.size() > MAX_VLANS || vlans.stream().anyMatch(v -> v < 1 || v > 4094)
                     || Set.copyOf(vlans).size() != vlans.size()) {
-                throw new MirrorException("VLANs must be at most " + MAX_VLANS + " distinct ids in 1..4094, not "
+                throw new MirrorException(INVALID, "vlans",
+                        "VLANs must be at most " + MAX_VLANS + " distinct ids in 1..4094, not "
                         + vlans);
             }
             Objects.requireNonNull(direction, "direction");

@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import static org.mirrortunnel.app.api.MirrorException.Reason.CONFLICT;
+
 /**
  * Turns the operator's endpoints into concrete ports: an agent's interface is checked against the agent's
  * inventory; a host (MAC or IP, through {@link HostService}) is found among the monitor VFs of the agents'
@@ -62,7 +64,8 @@ final class EndpointResolver {
                     .filter(vf -> vf.role() == AgentVf.Role.TUNNEL && vf.netns().equals(netns))
                     .filter(vf -> !used.contains(agentId + "|" + vf.vf()))
                     .findFirst()
-                    .orElseThrow(() -> new MirrorException("no free tunnel VF in namespace '" + netns
+                    .orElseThrow(() -> new MirrorException(CONFLICT, "sources",
+                            "no free tunnel VF in namespace '" + netns
                             + "' on agent " + agentId + " for source " + source));
             used.add(agentId + "|" + tunnel.vf());
             points.add(new TapPoint(agentId, netns, port.ifname().orElseThrow(), tunnel.vf()));

@@ -50,6 +50,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
+import static org.mirrortunnel.app.api.MirrorException.Reason.CONFLICT;
+import static org.mirrortunnel.app.api.MirrorException.Reason.NOT_FOUND;
 import static org.mirrortunnel.app.impl.OsgiPropertyConstants.VLAN_POOL;
 import static org.mirrortunnel.app.impl.OsgiPropertyConstants.VLAN_POOL_DEFAULT;
 import static org.slf4j.LoggerFactory.getLogger;
@@ -162,9 +164,14 @@ public class MirrorManager extends AbstractListenerManager<MirrorEvent, MirrorLi
     }
 
     @Override
+    public VlanRange vlanPool() {
+        return pool;
+    }
+
+    @Override
     public MirrorSession createSession(MirrorSession request) {
         if (store.getSessionByName(request.name()).isPresent()) {
-            throw new MirrorException("a session named '" + request.name() + "' exists");
+            throw new MirrorException(CONFLICT, "name", "a session named '" + request.name() + "' exists");
         }
         MirrorSessionId id = MirrorSessionId.of("ms-" + UUID.randomUUID().toString().substring(0, 13));
         MirrorSession resolved = resolve(request.toBuilder().id(id).build());
@@ -232,7 +239,7 @@ public class MirrorManager extends AbstractListenerManager<MirrorEvent, MirrorLi
     }
 
     private MirrorSession existing(MirrorSessionId id) {
-        return store.getSession(id).orElseThrow(() -> new MirrorException("no session " + id));
+        return store.getSession(id).orElseThrow(() -> new MirrorException(NOT_FOUND, null, "no session " + id));
     }
 
     private MirrorSession resolve(MirrorSession session) {

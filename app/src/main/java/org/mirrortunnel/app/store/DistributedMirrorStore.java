@@ -45,6 +45,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static org.mirrortunnel.app.api.MirrorException.Reason.CONFLICT;
+import static org.mirrortunnel.app.api.MirrorException.Reason.NOT_FOUND;
+
 /**
  * Sessions, their names, the VLANs they own and the agents' states in consistent maps. Names and VLANs are
  * claimed with put-if-absent, so two nodes can never hand out the same one.
@@ -94,7 +97,7 @@ public class DistributedMirrorStore extends AbstractStore<MirrorEvent, MirrorSto
         claimName(session.name(), session.id());
         if (sessions.putIfAbsent(session.id(), session) != null) {
             names.remove(session.name(), session.id());
-            throw new MirrorException("session id " + session.id() + " is taken");
+            throw new MirrorException(CONFLICT, null, "session id " + session.id() + " is taken");
         }
         return session;
     }
@@ -102,7 +105,7 @@ public class DistributedMirrorStore extends AbstractStore<MirrorEvent, MirrorSto
     @Override
     public MirrorSession updateSession(MirrorSession session) {
         MirrorSession before = getSession(session.id())
-                .orElseThrow(() -> new MirrorException("no session " + session.id()));
+                .orElseThrow(() -> new MirrorException(NOT_FOUND, null, "no session " + session.id()));
         boolean renamed = !before.name().equals(session.name());
         if (renamed) {
             claimName(session.name(), session.id());
@@ -111,7 +114,7 @@ public class DistributedMirrorStore extends AbstractStore<MirrorEvent, MirrorSto
             if (renamed) {
                 names.remove(session.name(), session.id());
             }
-            throw new MirrorException("session " + session.id() + " was removed meanwhile");
+            throw new MirrorException(NOT_FOUND, null, "session " + session.id() + " was removed meanwhile");
         }
         if (renamed) {
             names.remove(before.name(), session.id());
@@ -122,7 +125,8 @@ public class DistributedMirrorStore extends AbstractStore<MirrorEvent, MirrorSto
     private void claimName(String name, MirrorSessionId id) {
         Versioned<MirrorSessionId> holder = names.putIfAbsent(name, id);
         if (holder != null && !holder.value().equals(id)) {
-            throw new MirrorException("a session named '" + name + "' exists (" + holder.value() + ")");
+            throw new MirrorException(CONFLICT, "name",
+                    "a session named '" + name + "' exists (" + holder.value() + ")");
         }
     }
 
@@ -130,7 +134,7 @@ public class DistributedMirrorStore extends AbstractStore<MirrorEvent, MirrorSto
     public MirrorSession removeSession(MirrorSessionId id) {
         Versioned<MirrorSession> removed = sessions.remove(id);
         if (removed == null) {
-            throw new MirrorException("no session " + id);
+            throw new MirrorException(NOT_FOUND, null, "no session " + id);
         }
         names.remove(removed.value().name(), id);
         return removed.value();
@@ -171,7 +175,8 @@ public class DistributedMirrorStore extends AbstractStore<MirrorEvent, MirrorSto
             for (int vlan : wanted) {
                 if (!claimVlan(vlan, owner)) {
                     releaseVlans(owner, claimed);
-                    throw new MirrorException("VLAN " + vlan + " belongs to session " + vlans.get(vlan).value());
+                    throw new MirrorException(CONFLICT, "vlans",
+                            "VLAN " + vlan + " belongs to session " + vlans.get(vlan).value());
                 }
                 claimed.add(vlan);
             }
@@ -186,7 +191,7 @@ public class DistributedMirrorStore extends AbstractStore<MirrorEvent, MirrorSto
         }
         if (claimed.size() < count) {
             releaseVlans(owner, claimed);
-            throw new MirrorException("VLAN pool " + pool + " is exhausted: " + count + " needed, "
+            throw new MirrorException(CONFLICT, "vlans", "VLAN pool " + pool + " is exhausted: " + count + " needed, "
                     + claimed.size() + " free");
         }
         return claimed;

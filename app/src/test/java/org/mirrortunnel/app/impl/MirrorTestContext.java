@@ -29,6 +29,7 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.function.Function;
 
 import static org.onosproject.net.NetTestTools.injectEventDispatcher;
@@ -37,16 +38,16 @@ import static org.onosproject.net.NetTestTools.injectEventDispatcher;
  * A mirror manager wired to the distributed store on test storage and small adapters of the ONOS services
  * it uses, with two agents' inventories in the store and their network config.
  */
-final class MirrorTestContext {
+public final class MirrorTestContext {
     static final ApplicationId APP_ID = new DefaultApplicationId(7, MirrorManager.APP_NAME);
 
-    final DistributedMirrorStore store = new DistributedMirrorStore();
-    final MirrorManager manager = new MirrorManager();
+    public final DistributedMirrorStore store = new DistributedMirrorStore();
+    public final MirrorManager manager = new MirrorManager();
     final RecordingIntentService intents = new RecordingIntentService();
     final TestWorkPartitionService partitions = new TestWorkPartitionService();
-    final TestNetworkConfig netcfg = new TestNetworkConfig();
+    public final TestNetworkConfig netcfg = new TestNetworkConfig();
 
-    MirrorTestContext() {
+    public MirrorTestContext() {
         TestUtils.setField(store, "storageService", new TestStorageService());
         store.activate();
         TestUtils.setField(manager, "store", store);
@@ -61,7 +62,7 @@ final class MirrorTestContext {
     }
 
     /** Puts an agent with one tunnel VF per namespace given and one monitor VF "mon0" into the store. */
-    void addAgent(String agentId, String... tunnelNamespaces) {
+    public void addAgent(String agentId, String... tunnelNamespaces) {
         List<AgentVf> vfs = new ArrayList<>();
         for (int i = 0; i < tunnelNamespaces.length; i++) {
             vfs.add(new AgentVf(new VfId("pf0", i + 1), AgentVf.Role.TUNNEL, tunnelNamespaces[i], "tun" + i, ""));
@@ -69,6 +70,20 @@ final class MirrorTestContext {
         String mac = "02:00:00:00:00:0" + agentId.length();
         vfs.add(new AgentVf(new VfId("pf0", 9), AgentVf.Role.MONITOR, "", "mon0", mac));
         store.putAgent(new AgentStatus(agentId, "127.0.0.1:1", "node", true, "1", "i40e", vfs, ""));
+    }
+
+    /**
+     * Puts agents with one tunnel VF in the host namespace into the store and into the network config, the
+     * n-th (from 1) at address 127.0.0.1:n with its uplink on fabric port of:n/1.
+     */
+    void addConnectedAgents(String... agentIds) {
+        StringJoiner json = new StringJoiner(", ", "{", "}");
+        for (int n = 1; n <= agentIds.length; n++) {
+            addAgent(agentIds[n - 1], "");
+            json.add("\"" + agentIds[n - 1] + "\": {\"address\": \"127.0.0.1:" + n + "\", \"plaintext\": true,"
+                    + " \"uplink\": \"of:" + n + "/1\"}");
+        }
+        netcfg.agents(json.toString());
     }
 
     /** A component context holding one property. */
@@ -83,7 +98,7 @@ final class MirrorTestContext {
         };
     }
 
-    void stop() {
+    public void stop() {
         manager.deactivate();
         store.deactivate();
     }
@@ -128,10 +143,10 @@ final class MirrorTestContext {
     }
 
     /** Holds the app's agents config, set from JSON text. */
-    static final class TestNetworkConfig extends NetworkConfigRegistryAdapter {
+    public static final class TestNetworkConfig extends NetworkConfigRegistryAdapter {
         private MirrorAgentsConfig config;
 
-        void agents(String json) {
+        public void agents(String json) {
             try {
                 ObjectMapper mapper = new ObjectMapper();
                 config = new MirrorAgentsConfig();
