@@ -67,12 +67,16 @@ public class MirrorAddCommand extends AbstractShellCommand {
 
     @Override
     protected void doExecute() {
+        run(get(MirrorAdminService.class));
+    }
+
+    void run(MirrorAdminService admin) {
         try {
             MirrorFilter filter = MirrorFilter.builder()
                     .srcPrefix(srcPrefix == null ? null : IpPrefix.valueOf(srcPrefix))
                     .dstPrefix(dstPrefix == null ? null : IpPrefix.valueOf(dstPrefix))
                     .ipProtocol(protocol).srcPort(srcPort).dstPort(dstPort).build();
-            MirrorSession created = get(MirrorAdminService.class).createSession(MirrorSession.builder()
+            MirrorSession created = admin.createSession(MirrorSession.builder()
                     .name(name).sources(endpoints(sources)).monitors(endpoints(monitors))
                     .direction(Direction.parse(direction)).filter(filter).sampleEvery(sampleEvery)
                     .snaplen(snaplen).vlans(vlan == null ? List.of() : List.of(vlan)).build());

@@ -25,7 +25,10 @@ public class MirrorStatsCommand extends AbstractShellCommand {
 
     @Override
     protected void doExecute() {
-        MirrorService service = get(MirrorService.class);
+        run(get(MirrorService.class));
+    }
+
+    void run(MirrorService service) {
         try {
             Collection<MirrorSession> sessions = session == null ? service.getSessions()
                     : List.of(SessionRef.find(service, session));

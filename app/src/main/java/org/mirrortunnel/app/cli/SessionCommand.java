@@ -18,7 +18,10 @@ public abstract class SessionCommand extends AbstractShellCommand {
 
     @Override
     protected void doExecute() {
-        MirrorAdminService admin = get(MirrorAdminService.class);
+        run(get(MirrorAdminService.class));
+    }
+
+    void run(MirrorAdminService admin) {
         try {
             MirrorSession s = SessionRef.find(admin, session);
             print("%s", act(admin, s));

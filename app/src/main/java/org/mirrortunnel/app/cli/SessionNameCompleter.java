@@ -17,7 +17,11 @@ import static org.onosproject.cli.AbstractShellCommand.get;
 public class SessionNameCompleter extends AbstractChoicesCompleter {
     @Override
     protected List<String> choices() {
-        return get(MirrorService.class).getSessions().stream().map(MirrorSession::name).sorted()
+        return names(get(MirrorService.class));
+    }
+
+    static List<String> names(MirrorService service) {
+        return service.getSessions().stream().map(MirrorSession::name).sorted()
                 .collect(Collectors.toList());
     }
 }

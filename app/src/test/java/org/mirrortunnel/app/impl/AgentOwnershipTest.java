@@ -33,6 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 /**
@@ -49,10 +50,7 @@ public class AgentOwnershipTest {
     public void setUp() {
         MockIdGenerator.cleanBind();
         ctx = new MirrorTestContext();
-        ctx.addAgent("host-a", "");
-        ctx.addAgent("host-b", "");
-        ctx.netcfg.agents("{\"host-a\": {\"address\": \"10.0.0.1:50051\", \"plaintext\": true, \"uplink\": \"of:1/1\"},"
-                + " \"host-b\": {\"address\": \"10.0.0.2:50051\", \"plaintext\": true, \"uplink\": \"of:2/1\"}}");
+        ctx.addConnectedAgents("host-a", "host-b");
         node1 = programmer("node-1", "host-a");
         node2 = programmer("node-2", "host-b");
     }
@@ -107,8 +105,41 @@ public class AgentOwnershipTest {
 
         assertTrue(calls.contains("node-1 host-a apply " + s.id()));
         assertTrue(calls.contains("node-2 host-b apply " + s.id()));
+        assertEachAgentProgrammedByItsOwnerAlone();
+    }
+
+    private void assertEachAgentProgrammedByItsOwnerAlone() {
         assertTrue("no node touches another's agent: " + calls, calls.stream()
                 .allMatch(c -> c.startsWith("node-1 host-a") || c.startsWith("node-2 host-b")));
+    }
+
+    private long count(String call) {
+        return calls.stream().filter(call::equals).count();
+    }
+
+    @Test
+    public void anUpdateMovingAnEndpointRemovesTheBindingFromTheAgentLeftOut() throws InterruptedException {
+        await(() -> calls.contains("node-1 host-a sync") && calls.contains("node-2 host-b sync"));
+        MirrorSession s = ctx.manager.createSession(MirrorSession.builder().name("web")
+                .sources(List.of(MirrorEndpoint.parse("host-a:svc0")))
+                .monitors(List.of(MirrorEndpoint.parse("host-a:mon0"))).build());
+        String applyA = "node-1 host-a apply " + s.id();
+        String applyB = "node-2 host-b apply " + s.id();
+        await(() -> calls.contains(applyA));
+
+        MirrorSession remote = ctx.manager.updateSession(s.toBuilder()
+                .monitors(List.of(MirrorEndpoint.parse("host-b:mon0"))).build());
+        await(() -> count(applyA) == 2 && count(applyB) == 1);
+        assertEquals("the source's host is re-programmed, the monitor's gets the binding", List.of(2L, 1L),
+                List.of(count(applyA), count(applyB)));
+
+        ctx.manager.updateSession(remote.toBuilder().sources(List.of(MirrorEndpoint.parse("host-b:svc0"))).build());
+        await(() -> calls.contains("node-1 host-a remove " + s.id()) && count(applyB) == 2);
+        assertTrue("host-a no longer takes part: " + calls, calls.contains("node-1 host-a remove " + s.id()));
+        assertEquals(2, count(applyB));
+        assertEquals(2, count(applyA));
+        assertFalse("host-b keeps the binding", calls.contains("node-2 host-b remove " + s.id()));
+        assertEachAgentProgrammedByItsOwnerAlone();
     }
 
     /** Records each call as "node agent call [id]" and answers ACTIVE. */

@@ -161,6 +161,23 @@ public class MirrorManagerTest {
     }
 
     @Test
+    public void anUpdateToARemoteMonitorSubmitsAnIntentAndBackToALocalOneWithdrawsIt() {
+        MirrorSession s = ctx.manager.createSession(request("web", "host-a:svc0", "host-a:mon0").build());
+        assertThat(ctx.intents.installed.values(), empty());
+
+        MirrorSession far = ctx.manager.updateSession(s.toBuilder()
+                .monitors(List.of(MirrorEndpoint.parse("host-bb:mon0"))).build());
+        assertEquals(1, ctx.intents.installed.size());
+        MirrorIntent intent = (MirrorIntent) ctx.intents.installed.values().iterator().next();
+        assertEquals(Set.of(ConnectPoint.deviceConnectPoint("of:0000000000000003/1")), intent.egressPoints());
+
+        ctx.manager.updateSession(far.toBuilder().monitors(List.of(MirrorEndpoint.parse("host-a:mon0"))).build());
+        assertThat(ctx.intents.installed.values(), empty());
+        assertEquals(List.of(intent.key().toString()), ctx.intents.withdrawn);
+        assertEquals("the VLAN stays with the session", Set.of(3000), ctx.store.allocatedVlans());
+    }
+
+    @Test
     public void onlyTheResponsibleNodeSubmitsIntents() {
         ctx.partitions.mine = id -> false;
         ctx.manager.createSession(request("far", "host-a:svc0", "host-bb:mon0").build());

@@ -1,0 +1,4 @@
+/**
+ * Tests of the Karaf commands and completers.
+ */
+package org.mirrortunnel.app.cli;
