@@ -1,11 +1,14 @@
 package org.mirrortunnel.agent.core;
 
 import io.grpc.Status;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.mirrortunnel.agent.api.v1.BindingStats;
 import org.mirrortunnel.agent.api.v1.GetStatsResponse;
 import org.mirrortunnel.agent.api.v1.MonitorPort;
 import org.mirrortunnel.agent.api.v1.TapCounters;
+import org.mirrortunnel.agent.api.v1.VfCounters;
 import org.mirrortunnel.agent.exec.ExecException;
 import org.mirrortunnel.agent.nic.NicDriver;
 import org.mirrortunnel.agent.nic.VfId;
@@ -38,11 +41,13 @@ public final class StatsCollector {
         }
         GetStatsResponse.Builder r = GetStatsResponse.newBuilder();
         TapCounters host = TapCounters.getDefaultInstance();
+        // A monitor VF serves many bindings: read each VF once per call.
+        Map<VfId, VfCounters> vfs = new HashMap<>();
         for (Entry e : list) {
             if (e.binding() == null) {
                 continue;
             }
-            BindingStats s = e.applied() ? of(e)
+            BindingStats s = e.applied() ? of(e, vfs)
                     : BindingStats.newBuilder().setId(e.id()).setState(bindings.status(e.id()).getState()).build();
             host = add(host, s.getTap());
             r.addBindings(s);
@@ -50,7 +55,7 @@ public final class StatsCollector {
         return r.setHostTap(host).build();
     }
 
-    private BindingStats of(Entry e) {
+    private BindingStats of(Entry e, Map<VfId, VfCounters> vfs) {
         try {
             BindingStats.Builder s = BindingStats.newBuilder().setId(e.id())
                     .setState(bindings.status(e.id()).getState());
@@ -60,10 +65,10 @@ public final class StatsCollector {
             }
             s.setTap(sum);
             for (VfId t : Planner.tunnelsOf(e.binding())) {
-                s.addTunnels(nic.stats(t));
+                s.addTunnels(vfs.computeIfAbsent(t, nic::stats));
             }
             for (MonitorPort m : e.binding().getMonitorsList()) {
-                s.addMonitors(nic.stats(VfId.of(m.getVf())));
+                s.addMonitors(vfs.computeIfAbsent(VfId.of(m.getVf()), nic::stats));
             }
             return s.build();
         } catch (ExecException x) {
