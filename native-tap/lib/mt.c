@@ -125,7 +125,7 @@ bool mt_ifname_valid(const char *name)
 {
 	size_t len = name ? strlen(name) : 0;
 
-	if (len == 0 || len >= IFNAMSIZ || !strcmp(name, ".") || !strcmp(name, ".."))
+	if (len == 0 || len >= IFNAMSIZ || !strcmp(name, ".") || !strcmp(name, "..") || name[0] == '-')
 		return false;
 	for (const char *p = name; *p; p++)
 		if (*p == '/' || *p == ':' || isspace((unsigned char)*p) || !isprint((unsigned char)*p))
@@ -164,6 +164,24 @@ int mt_link_set_up(const char *name, bool up)
 		return err;
 	ifr.ifr_flags = up ? (ifr.ifr_flags | IFF_UP) : (ifr.ifr_flags & ~IFF_UP);
 	return if_ioctl(name, SIOCSIFFLAGS, &ifr);
+}
+
+int mt_link_mtu(const char *name)
+{
+	struct ifreq ifr = { 0 };
+	int err = if_ioctl(name, SIOCGIFMTU, &ifr);
+
+	return err ? err : ifr.ifr_mtu;
+}
+
+int mt_link_tx_offload_off(const char *name)
+{
+	/* Without transmit checksumming the kernel also drops TSO, and hands the device no GSO packet
+	 * whose checksum it cannot complete (all of them): it segments and checksums them itself. */
+	struct ethtool_value ev = { .cmd = ETHTOOL_STXCSUM, .data = 0 };
+	struct ifreq ifr = { .ifr_data = (void *)&ev };
+
+	return if_ioctl(name, SIOCETHTOOL, &ifr);
 }
 
 int mt_link_carrier(const char *name)

@@ -28,12 +28,18 @@ int mt_mkdirs(const char *path);
 /* Removes a directory tree made of pins and empty directories. Missing is fine. */
 int mt_rmtree(const char *path);
 
-/* Interface names: 1..15 chars, no '/', ':', whitespace, not "." or "..". */
+/* Interface names: 1..15 chars, no '/', ':', whitespace, not "." or "..", not starting with '-' (other
+ * tools would take such a name for an option). */
 bool mt_ifname_valid(const char *name);
 /* ifindex in the current namespace, 0 when absent. */
 int mt_ifindex(const char *name);
 /* Sets IFF_UP on or off. 0 or -errno. */
 int mt_link_set_up(const char *name, bool up);
+/* The link's MTU, or -errno. */
+int mt_link_mtu(const char *name);
+/* The kernel checksums and segments every frame before the device transmits it, as a NIC's own
+ * checksum and segmentation offloads would: the device then never carries a GSO packet. 0 or -errno. */
+int mt_link_tx_offload_off(const char *name);
 /* 1 when the link is up and has carrier (read at once, not after link-watch), 0 when not, -errno. */
 int mt_link_carrier(const char *name);
 
@@ -69,6 +75,30 @@ int mt_linkwatch_open(void);
 /* Waits up to timeout_ms (-1: forever) for events; calls cb for each one. Returns the number of
  * events, 0 on timeout, -errno on error (-EINTR when a signal arrived). */
 int mt_linkwatch_poll(int fd, int timeout_ms, void (*cb)(const struct mt_link_event *, void *), void *ctx);
+
+/* A tc program on a device's ingress or egress. Where the kernel has tcx (6.6+) it is a BPF link pinned at
+ * `pin`, with no qdisc: attaching and detaching never disturb the device's traffic, and a detached hook
+ * leaves nothing in the path. Elsewhere (`tc`) it is a cls_bpf filter of handle and priority `prio` on a
+ * clsact qdisc that is created when missing and never removed: creating or deleting a qdisc on a busy
+ * device drops the packets in flight. */
+struct mt_hook {
+	int ifindex;
+	bool egress;
+	bool tc;
+	const char *pin;
+	uint32_t prio;
+};
+/* Whether new hooks are tcx links: the kernel has tcx and MT_HOOKS=tc (for tests) is not set. The kind
+ * of an existing hook is its owner's to remember. */
+bool mt_hook_tcx(void);
+/* The hook runs a program of ours now (a pinned link left by a deleted device does not count). */
+bool mt_hook_attached(const struct mt_hook *h);
+/* Readies the device for later attaches (the clsact qdisc of a tc hook). 0 or -1 (printed). */
+int mt_hook_prepare(const struct mt_hook *h);
+/* Attaches prog_fd unless a program of ours runs there already (tcx) or replaces it (tc). 0 or -1. */
+int mt_hook_attach(const struct mt_hook *h, int prog_fd);
+/* Detaches; nothing attached is fine. 0 or -1 (printed). */
+int mt_hook_detach(const struct mt_hook *h);
 
 /* Minimal JSON writer with automatic commas. Strings are escaped. */
 struct mt_json {

@@ -1,3 +1,3 @@
 PROGS += $(BUILD)/mt-libtest
 $(BUILD)/mt-libtest: libtest/libtest.c $(LIB_OBJS)
-	$(CC) $(CFLAGS) $< $(LIB_OBJS) -o $@
+	$(CC) $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS)

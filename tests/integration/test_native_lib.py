@@ -71,6 +71,7 @@ def test_numbers_are_strict(text, ok):
 
 
 @pytest.mark.parametrize("name, valid", [("eth0", True), ("a" * 15, True), ("a" * 16, False), ("", False),
-                                         ("a/b", False), ("a b", False), ("a:1", False), ("..", False)])
+                                         ("a/b", False), ("a b", False), ("a:1", False), ("..", False),
+                                         ("-eth0", False), ("--", False), ("e-th0", True)])
 def test_interface_names(name, valid):
     assert libtest("ifname", name)[1] == ("valid" if valid else "invalid")
