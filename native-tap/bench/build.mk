@@ -6,3 +6,8 @@ $(BUILD)/mt-bench-send: bench/send.c bench/pin.h lib/mt.h $(LIB_OBJS) | $(BUILD)
 
 $(BUILD)/mt-bench-afmirror: bench/afmirror.c bench/pin.h lib/mt.h $(LIB_OBJS) | $(BUILD)
 	$(CC) $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS)
+
+# Sequence-numbered traffic for the no-loss tests.
+PROGS += $(BUILD)/mt-seq
+$(BUILD)/mt-seq: bench/seq.c lib/mt.h $(LIB_OBJS) | $(BUILD)
+	$(CC) $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS)

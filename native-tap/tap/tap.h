@@ -18,6 +18,10 @@
 #define TAP_F_SPORT 0x08
 #define TAP_F_DPORT 0x10
 
+/* A copy is the original frame with the session tag outside it. It fits the tunnel when the frame without
+ * that tag is at most the tunnel's MTU plus an Ethernet header and one more tag (the original's own). */
+#define TAP_FRAME_OVERHEAD 18
+
 /* One slot of the per-DEV session array; id 0 marks a free slot. Addresses and masks are in network
  * order, 32-bit words (IPv4 uses word 0). Ports are in host order. */
 struct tap_session {
@@ -25,6 +29,9 @@ struct tap_session {
 	__u32 tunnel_ifindex;
 	__u32 sample;
 	__u32 snaplen;
+	/* Longest frame the tunnel takes as a copy: its MTU + TAP_FRAME_OVERHEAD, or no limit when the
+	 * snaplen cuts copies below that. Kept up to date by mtapctl from the tunnel's MTU. */
+	__u32 frame_max;
 	__u8 dir;
 	__u8 nvlans;
 	__u8 flags;
@@ -43,13 +50,14 @@ struct tap_session {
 	char tunnel_name[16]; /* for show only */
 };
 
-/* Per-CPU, per session. Every packet seen ends in exactly one of mirrored/filtered/sampled/errors. */
+/* Per-CPU, per session. Every packet a session looks at ends in exactly one of these; their sum is
+ * what it saw. */
 struct tap_stats {
-	__u64 seen;
 	__u64 mirrored;
 	__u64 filtered;
 	__u64 sampled;
-	__u64 errors;
+	__u64 oversized; /* the copy would not fit the tunnel's MTU: not sent */
+	__u64 errors;    /* a helper failed */
 	__u64 sample_ctr; /* matching packets since the last mirrored one (sampling state) */
 };
 
