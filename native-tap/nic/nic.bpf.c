@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Embedded switch (VEB) of the emulated NIC: runs at clsact ingress of every representor in the
+/* Embedded switch (VEB) of the emulated NIC: runs at the ingress (tcx) of every representor in the
  * PF's switch namespace. Ingress of a VF representor = the VF transmitted; of the uplink
  * representor = a frame arrived from the wire. */
 #include <linux/bpf.h>
