@@ -7,8 +7,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "tools" / "bench" / "datapath"
-PARALLEL = ["baseline", "control", "tap", "tap-disabled", "tc-mirred", "afpacket"]
-MIRRORING = {"tap", "tc-mirred", "afpacket"}
+NIC_STATE = Path("/run/mirrortunnel/nic")
+PARALLEL = ["baseline", "control", "tap", "tap-disabled", "tap-features", "tap-min", "tc-mirred", "afpacket",
+            "emulated"]
+MIRRORING = {"tap", "tap-features", "tap-min", "tc-mirred", "afpacket", "emulated"}
 
 
 def bench_namespaces(pid):
@@ -67,9 +69,14 @@ def test_quick_run_reports_every_configuration_and_delivers_its_copies():
     afpacket = par["configs"][PARALLEL.index("afpacket")]
     assert afpacket["mirror_cpu_ns_per_copy"] > 0
 
-    assert set(report["goals"]) == {"tap", "tap-disabled"}
+    assert set(report["goals"]) == {"tap", "tap-vs-tc-mirred", "tap-disabled"}
     for goal in report["goals"].values():
         assert isinstance(goal["met"], bool) and goal["ratio"] > 0
+    check_spread(report["goals"]["tap-vs-tc-mirred"]["per_run"])
+
+    tcp = report["tcp"]["summary"]
+    assert set(tcp) == {f"rps {r}, mirror {m}" for r in ("off", "on") for m in ("off", "on")}
+    assert all(v["gbps"] > 0 and v["TcpRetransSegs"] >= 0 for v in tcp.values())
 
     ovs = report["ovs"]["summary"]
     check_spread(ovs["ratio"])
@@ -81,7 +88,8 @@ def test_quick_run_reports_every_configuration_and_delivers_its_copies():
 
 
 def test_interrupted_run_removes_everything_it_made():
-    proc = subprocess.Popen([str(BENCH), "--rounds", "100", "--packets", "20000", "--ovs-rounds", "0"],
+    proc = subprocess.Popen([str(BENCH), "--rounds", "100", "--packets", "20000", "--ovs-rounds", "0",
+                             "--tcp-rounds", "0"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         # The first finished run proves paths, mirrors and TAP sessions were all up.
@@ -89,7 +97,7 @@ def test_interrupted_run_removes_everything_it_made():
             if "run 1/100" in line:
                 break
         namespaces = bench_namespaces(proc.pid)
-        assert len(namespaces) == 3
+        assert len(namespaces) == 5  # nsf, dst, mon, and the emulated NIC's switch and wire
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)
     finally:
@@ -99,3 +107,4 @@ def test_interrupted_run_removes_everything_it_made():
     assert proc.returncode != 0
     assert bench_namespaces(proc.pid) == []
     assert processes_naming(namespaces) == []
+    assert not (NIC_STATE / f"mtb{proc.pid % 0x10000:04x}").exists(), "the emulated NIC was left behind"
