@@ -140,6 +140,39 @@ static __always_inline void clone_to_vfs(struct __sk_buff *skb, __u64 mask, __u3
 		bpf_loop(NIC_MAX_VFS, clone_one, &c, 0);
 }
 
+/* The frame goes to port `port`: redirected when its link is up, else dropped and counted. */
+static __always_inline int deliver(struct __sk_buff *skb, __u32 port, __u32 bytes)
+{
+	struct nic_port *p = bpf_map_lookup_elem(&ports, &port);
+
+	if (!p || !p->present)
+		return TC_ACT_SHOT;
+	if (!p->link_up) {
+		count_rx_drop(port, NIC_DROP_LINK_DOWN);
+		return TC_ACT_SHOT;
+	}
+	count_rx(port, bytes);
+	return bpf_redirect(p->ifindex, 0);
+}
+
+/* Copies to the VFs of mask: clones for all but the lowest, which gets the frame itself. */
+static __always_inline int mirror_last(struct __sk_buff *skb, __u64 mask, __u32 bytes)
+{
+	__u64 low = mask & -mask;
+	__u32 vf = 0;
+
+	if (!mask)
+		return TC_ACT_SHOT;
+	for (__u32 shift = 32; shift; shift >>= 1) {
+		if (!(low & ((1ULL << shift) - 1))) {
+			vf += shift;
+			low >>= shift;
+		}
+	}
+	clone_to_vfs(skb, mask & (mask - 1), bytes);
+	return deliver(skb, vf, bytes);
+}
+
 static __always_inline __u64 mac_key(const __u8 *m)
 {
 	return ((__u64)m[0] << 40) | ((__u64)m[1] << 32) | ((__u64)m[2] << 24) |
@@ -223,31 +256,25 @@ int nic_switch(struct __sk_buff *skb)
 	dst = vfp ? *vfp : NIC_UPLINK;
 	if (dst < NIC_MAX_VFS)
 		mirror &= ~(1ULL << dst);
-	clone_to_vfs(skb, mirror, bytes);
 
+	/* A frame that goes nowhere itself (counted as such) leaves as its last mirror copy: moved, not
+	 * cloned, as the silicon spends nothing on it either. */
 	if (dst == NIC_UPLINK && src == NIC_UPLINK) {
 		st->tx_dropped++;
 		count_drop(NIC_DROP_NO_DEST);
-		return TC_ACT_SHOT;
+		return mirror_last(skb, mirror, bytes);
 	}
 	if (dst == src) {
 		st->tx_dropped++;
 		count_drop(NIC_DROP_HAIRPIN);
-		return TC_ACT_SHOT;
+		return mirror_last(skb, mirror, bytes);
 	}
 	if (dst == NIC_UPLINK && sport->loopback) {
 		count_drop(NIC_DROP_LOOPBACK);
-		return TC_ACT_SHOT;
+		return mirror_last(skb, mirror, bytes);
 	}
-	dport = bpf_map_lookup_elem(&ports, &dst);
-	if (!dport || !dport->present)
-		return TC_ACT_SHOT;
-	if (!dport->link_up) {
-		count_rx_drop(dst, NIC_DROP_LINK_DOWN);
-		return TC_ACT_SHOT;
-	}
-	count_rx(dst, bytes);
-	return bpf_redirect(dport->ifindex, 0);
+	clone_to_vfs(skb, mirror, bytes);
+	return deliver(skb, dst, bytes);
 }
 
 char LICENSE[] SEC("license") = "GPL";
