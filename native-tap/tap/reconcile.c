@@ -135,6 +135,8 @@ static int reconcile_dev(const struct dev_state *ds)
 		s.frame_max = frame_max_of(&ds->s[i]);
 		if (s.frame_max != ds->s[i].frame_max && (err = write_session(ds->name, (__u32)i, &s)))
 			return err;
+		want.hot[i] = (struct tap_hot){ .tunnel_ifindex = s.tunnel_ifindex, .frame_max = s.frame_max,
+						.sample = s.sample, .vid = s.vlans[0] };
 	}
 	afd = pin_get(ds->name, "active");
 	if (afd < 0)
@@ -147,6 +149,10 @@ static int reconcile_dev(const struct dev_state *ds)
 
 		if (ds->s[i].id && was != is)
 			event(ds->name, &ds->s[i], NULL, is);
+		/* A session going inactive keeps its settings: between the two steps below, the mask of the
+		 * direction not yet written may still run it. */
+		if (!is)
+			want.hot[i] = cur.hot[i];
 	}
 	for (int d = 0; d < 2 && !err; d++) {
 		struct tap_active step = cur;
@@ -158,6 +164,7 @@ static int reconcile_dev(const struct dev_state *ds)
 		attached = mt_hook_attached(&h);
 		step.mask[d] = want.mask[d];
 		step.need_flow = want.need_flow;
+		memcpy(step.hot, want.hot, sizeof(step.hot));
 		if (want.mask[d]) {
 			if (bpf_map_update_elem(afd, &zero, &step, BPF_ANY))
 				err = mt_err("cannot write the active map of %s: %s", ds->name, strerror(errno));

@@ -35,24 +35,24 @@ struct {
 /* The copy would not fit the tunnel. Its frame is the original's, with a tag the original brought as
  * metadata inside the session's. A GSO packet fits when each of its segments does (the tunnel device
  * segments it), which bpf_check_mtu measures against the tunnel's MTU now. */
-static __always_inline int oversized(struct __sk_buff *skb, const struct tap_session *s)
+static __always_inline int oversized(struct __sk_buff *skb, const struct tap_hot *h)
 {
 	__u32 mtu = 0;
 
-	if (skb->len + (skb->vlan_present ? 4 : 0) <= s->frame_max)
+	if (skb->len + (skb->vlan_present ? 4 : 0) <= h->frame_max)
 		return 0;
-	return !skb->gso_size || bpf_check_mtu(skb, s->tunnel_ifindex, &mtu, 0, BPF_MTU_CHK_SEGS);
+	return !skb->gso_size || bpf_check_mtu(skb, h->tunnel_ifindex, &mtu, 0, BPF_MTU_CHK_SEGS);
 }
 
 /* Tags the packet with the session's VLAN, clones it to the tunnel, untags it. */
-static __always_inline void mirror(struct __sk_buff *skb, const struct tap_session *s, struct tap_stats *st,
+static __always_inline void mirror(struct __sk_buff *skb, const struct tap_hot *h, struct tap_stats *st,
 				   __u16 vid)
 {
 	if (bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), vid)) {
 		st->errors++;
 		return;
 	}
-	if (bpf_clone_redirect(skb, s->tunnel_ifindex, 0) == 0)
+	if (bpf_clone_redirect(skb, h->tunnel_ifindex, 0) == 0)
 		st->mirrored++;
 	else
 		st->errors++;
@@ -63,52 +63,53 @@ static __always_inline void mirror(struct __sk_buff *skb, const struct tap_sessi
 }
 
 /* Sampling and the tunnel's MTU, which every session applies; 1 when the packet is to be copied. */
-static __always_inline int admit(struct __sk_buff *skb, const struct tap_session *s, struct tap_stats *st)
+static __always_inline int admit(struct __sk_buff *skb, const struct tap_hot *h, struct tap_stats *st)
 {
-	if (s->sample > 1) {
-		if (++st->sample_ctr < s->sample) {
+	if (h->sample > 1) {
+		if (++st->sample_ctr < h->sample) {
 			st->sampled++;
 			return 0;
 		}
 		st->sample_ctr = 0;
 	}
-	if (oversized(skb, s)) {
+	if (oversized(skb, h)) {
 		st->oversized++;
 		return 0;
 	}
 	return 1;
 }
 
-/* A session with no filter and one VLAN (most of them): no flow key. Inlined into the loop. */
-static __always_inline void session_plain(struct __sk_buff *skb, __u32 slot)
+/* A session with no filter and one VLAN (most of them): its settings from the active map, no flow key.
+ * Inlined into the loop. */
+static __always_inline void session_plain(struct __sk_buff *skb, __u32 slot, const struct tap_hot *h)
 {
-	struct tap_session *s = bpf_map_lookup_elem(&sessions, &slot);
 	struct tap_stats *st = bpf_map_lookup_elem(&stats, &slot);
 
-	if (s && st && s->id && admit(skb, s, st))
-		mirror(skb, s, st, s->vlans[0]);
+	if (st && admit(skb, h, st))
+		mirror(skb, h, st, h->vid);
 }
 
 /* A session that reads the flow key (a filter, or VLANs to hash over). A global function: verified
  * once on its own, not once per loop iteration and path of the caller. */
-__noinline int session_flow(struct __sk_buff *skb, __u32 slot, const struct flow *f)
+__noinline int session_flow(struct __sk_buff *skb, __u32 slot, const struct flow *f,
+			    const struct tap_hot *h)
 {
 	struct tap_session *s = bpf_map_lookup_elem(&sessions, &slot);
 	struct tap_stats *st = bpf_map_lookup_elem(&stats, &slot);
 	__u16 vid;
 
-	if (!skb || !f || !s || !st || !s->id)
+	if (!skb || !f || !h || !s || !st)
 		return 0;
 	if (!filter_match(s, f)) {
 		st->filtered++;
 		return 0;
 	}
-	if (!admit(skb, s, st))
+	if (!admit(skb, h, st))
 		return 0;
-	vid = s->vlans[0];
+	vid = h->vid;
 	if (s->nvlans > 1 && f->family)
 		vid = s->vlans[(flow_hash(f) % s->nvlans) & (TAP_MAX_VLANS - 1)];
-	mirror(skb, s, st, vid);
+	mirror(skb, h, st, vid);
 	return 0;
 }
 
@@ -128,9 +129,9 @@ static __always_inline int tap(struct __sk_buff *skb, __u32 dir_idx)
 	}
 	for (__u32 i = 0; i < TAP_MAX_SESSIONS && mask; i++, mask >>= 1, flows >>= 1) {
 		if (flows & 1)
-			session_flow(skb, i, &f);
+			session_flow(skb, i, &f, &a->hot[i]);
 		else if (mask & 1)
-			session_plain(skb, i);
+			session_plain(skb, i, &a->hot[i]);
 	}
 	return TC_ACT_UNSPEC;
 }

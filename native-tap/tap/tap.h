@@ -61,12 +61,24 @@ struct tap_stats {
 	__u64 sample_ctr; /* matching packets since the last mirrored one (sampling state) */
 };
 
+/* What a session without a flow key needs per packet: a copy of its settings next to the masks, so that
+ * such a packet reads one line of this map and its counters, and not the session map. */
+struct tap_hot {
+	__u32 tunnel_ifindex;
+	__u32 frame_max;
+	__u32 sample;
+	__u16 vid; /* vlans[0] */
+	__u16 pad;
+};
+
 /* Sessions to run per direction: bit i = slot i. Written by mtapctl from session config and tunnel carrier.
  * need_flow has the bits of sessions that read the flow key (a filter, or several VLANs to hash over);
- * the packet is parsed only when one of them runs. */
+ * the packet is parsed only when one of them runs. hot[i] is valid while slot i has a bit in a mask. */
 struct tap_active {
 	__u32 mask[2]; /* [0] rx (ingress), [1] tx (egress) */
 	__u32 need_flow;
+	__u32 pad;
+	struct tap_hot hot[TAP_MAX_SESSIONS];
 };
 
 #endif
