@@ -243,6 +243,8 @@ def test_limits_and_bad_input_change_nothing(nic):
     refused("vf", "add", pf, "5", "netns", nic.mon, "ifname", "x5", "mac", "01:00:5e:00:00:01")
     refused("vf", "add", pf, "5", "netns", "mt-nosuchns", "ifname", "x5")
     refused("vf", "add", pf, "5", "netns", "../etc", "ifname", "x5")
+    refused("vf", "add", pf, "5", "netns", nic.mon, "ifname", "-x5")             # would be an option to ip
+    refused("pf", "add", "-p", "switch-netns", nic.sw, "uplink-netns", nic.wire)
     refused("pf", "add", pf, "switch-netns", nic.sw, "uplink-netns", nic.wire)   # PF exists
     assert nic.get(2, "vlan_mirror") == before
     assert nic.get(1, "loopback") == "off" and nic.get(1, "link_state") == "auto"
