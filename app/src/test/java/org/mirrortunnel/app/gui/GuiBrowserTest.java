@@ -75,7 +75,8 @@ public class GuiBrowserTest {
                     System.getProperty("mirror.gui.screenshots", OUT.toString()));
             Process p = node.start();
             if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly().waitFor();
             }
             exit = p.exitValue();
         } finally {
