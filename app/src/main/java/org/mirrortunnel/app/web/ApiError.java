@@ -1,5 +1,7 @@
 package org.mirrortunnel.app.web;
 
+import org.mirrortunnel.app.api.MirrorException;
+
 import javax.ws.rs.core.Response;
 
 /**
@@ -38,6 +40,20 @@ public class ApiError extends RuntimeException {
      */
     public static ApiError badField(String field, String message) {
         return new ApiError(Response.Status.BAD_REQUEST, field, message);
+    }
+
+    /**
+     * Returns the error the API answers a refusal of the mirror services with: 400 for an invalid request, 404
+     * for an unknown session, 409 for a clash with the cluster's state.
+     *
+     * @param e the refusal
+     * @return error with the refusal's field and message
+     */
+    public static ApiError of(MirrorException e) {
+        Response.Status status = e.reason() == MirrorException.Reason.NOT_FOUND ? Response.Status.NOT_FOUND
+                : e.reason() == MirrorException.Reason.CONFLICT ? Response.Status.CONFLICT
+                : Response.Status.BAD_REQUEST;
+        return new ApiError(status, e.field().orElse(null), e.getMessage());
     }
 
     /**

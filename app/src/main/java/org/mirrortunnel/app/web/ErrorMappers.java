@@ -31,9 +31,21 @@ public final class ErrorMappers {
      * @return response with the JSON error body
      */
     static Response error(int status, String field, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body(status, field, message))
+                .build();
+    }
+
+    /**
+     * Builds the error body, for the API's other clients (the GUI) as well.
+     *
+     * @param status  HTTP status
+     * @param field   request field at fault, or null
+     * @param message what is wrong
+     * @return {"code": status, "message": message, "field": field}
+     */
+    public static ObjectNode body(int status, String field, String message) {
         ObjectNode body = MAPPER.createObjectNode().put("code", status).put("message", message);
-        body.put("field", field);
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+        return body.put("field", field);
     }
 
     /**
@@ -53,10 +65,8 @@ public final class ErrorMappers {
     public static final class MirrorErrors implements ExceptionMapper<MirrorException> {
         @Override
         public Response toResponse(MirrorException e) {
-            Response.Status status = e.reason() == MirrorException.Reason.NOT_FOUND ? Response.Status.NOT_FOUND
-                    : e.reason() == MirrorException.Reason.CONFLICT ? Response.Status.CONFLICT
-                    : Response.Status.BAD_REQUEST;
-            return error(status.getStatusCode(), e.field().orElse(null), e.getMessage());
+            ApiError error = ApiError.of(e);
+            return error(error.status(), error.field(), error.getMessage());
         }
     }
 

@@ -1,10 +1,8 @@
 package org.mirrortunnel.app.web;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.mirrortunnel.app.api.AgentStatus;
 import org.mirrortunnel.app.api.MirrorAdminService;
 import org.mirrortunnel.app.api.MirrorCounters;
-import org.mirrortunnel.app.api.MirrorEndpoint;
 import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.OperState;
 
@@ -25,11 +23,9 @@ import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Mirror sessions: list, create, read, change, remove, switch on and off, counters.
@@ -90,8 +86,7 @@ public class SessionsWebResource extends MirrorWebResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response createSession(InputStream body) {
-        MirrorSession request = codec(MirrorSession.class).decode(readObject(body), this);
-        requireReachableAgent(request);
+        MirrorSession request = SessionRequests.decode(readObject(body), this, get(MirrorAdminService.class));
         MirrorSession created = get(MirrorAdminService.class).createSession(request);
         return Response.created(uriInfo.getAbsolutePathBuilder().path(created.id().id()).build())
                 .entity(codec(MirrorSession.class).encode(created, this)).build();
@@ -134,7 +129,7 @@ public class SessionsWebResource extends MirrorWebResource {
             throw ApiError.badField(MirrorSessionCodec.ADMIN_STATE,
                     "the admin state changes through POST sessions/{id}/enable or /disable");
         }
-        requireReachableAgent(request);
+        SessionRequests.requireReachableAgent(request, get(MirrorAdminService.class));
         return okSession(get(MirrorAdminService.class).updateSession(request.toBuilder().id(before.id()).build()));
     }
 
@@ -201,35 +196,6 @@ public class SessionsWebResource extends MirrorWebResource {
 
     private Response okSession(MirrorSession s) {
         return ok(codec(MirrorSession.class).encode(s, this)).build();
-    }
-
-    /**
-     * Refuses, with 400, endpoints on agents the cluster does not know and, with 503, a request none of whose
-     * agents is reachable: none of the agents its agent:ifname endpoints name is connected or, when it names
-     * hosts only, no agent at all is connected.
-     */
-    private void requireReachableAgent(MirrorSession request) {
-        Map<String, AgentStatus> agents = get(MirrorAdminService.class).getAgents().stream()
-                .collect(Collectors.toMap(AgentStatus::agentId, Function.identity()));
-        checkKnown(request.sources(), MirrorSessionCodec.SOURCES, agents);
-        checkKnown(request.monitors(), MirrorSessionCodec.MONITORS, agents);
-        List<AgentStatus> named = Stream.concat(request.sources().stream(), request.monitors().stream())
-                .flatMap(e -> e.agentId().stream()).distinct().map(agents::get).collect(Collectors.toList());
-        boolean reachable = (named.isEmpty() ? agents.values() : named).stream().anyMatch(AgentStatus::connected);
-        if (!reachable) {
-            throw new ApiError(Response.Status.SERVICE_UNAVAILABLE, null, "no agent of the session is reachable: "
-                    + (named.isEmpty() ? "no agent is connected" : named.stream().map(a -> a.agentId() + " ("
-                    + a.message() + ")").collect(Collectors.joining(", "))));
-        }
-    }
-
-    private static void checkKnown(List<MirrorEndpoint> endpoints, String field, Map<String, AgentStatus> agents) {
-        for (int i = 0; i < endpoints.size(); i++) {
-            Optional<String> agent = endpoints.get(i).agentId();
-            if (agent.isPresent() && !agents.containsKey(agent.get())) {
-                throw ApiError.badField(field + "[" + i + "]", "unknown agent '" + agent.get() + "'");
-            }
-        }
     }
 
     private static <T> T query(String name, String value, Function<String, T> parse) {
