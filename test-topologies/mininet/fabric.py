@@ -49,8 +49,8 @@ SRC_IP, DST_IP = "192.0.2.1", "192.0.2.2"
 ID_RE = re.compile(r"^[a-z0-9]{1,6}$")
 
 
-def run(*argv, check=True, input=None, timeout=60):
-    r = subprocess.run(list(argv), capture_output=True, text=True, input=input, timeout=timeout)
+def run(*argv, check=True, input=None, timeout=60, env=None):
+    r = subprocess.run(list(argv), capture_output=True, text=True, input=input, timeout=timeout, env=env)
     if check and r.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)}: {(r.stderr or r.stdout).strip()}")
     return r
@@ -100,6 +100,7 @@ class Server:
         self.state = fabric.state / self.name
         self.agent = None
         self.address = None
+        self.port = None
 
     @property
     def namespaces(self):
@@ -116,6 +117,10 @@ class Server:
             in_ns(ns, "ip", "addr", "add", f"{ip}/24", "dev", "eth0")
             # Full checksums in every frame: copies of offloaded frames would carry partial ones.
             in_ns(ns, "ethtool", "-K", "eth0", "tx", "off")
+        # Static neighbours: no ARP of their own in the traffic the TAP sees.
+        for ns, ip, peer in ((self.src, DST_IP, self.dst), (self.dst, SRC_IP, self.src)):
+            in_ns(ns, "ip", "neigh", "replace", ip, "lladdr", self.mac(peer, "eth0"), "dev", "eth0", "nud",
+                  "permanent")
         in_ns(self.nsf, "ip", "link", "add", "br0", "type", "bridge")
         for port in ("svc0", "svc1"):
             in_ns(self.nsf, "ip", "link", "set", port, "master", "br0")
@@ -145,23 +150,32 @@ class Server:
         if self.has_monitor:
             vfs.append({"vf": MONITOR_VF, "role": "monitor", "netns": self.nmf, "ifname": "mon0"})
         return {
-            "agent_id": self.name, "listen": f"{self.fabric.agent_host}:0", "state_dir": str(self.state / "agent"),
+            "agent_id": self.name, "listen": f"{self.fabric.agent_host}:{self.port}",
+            "state_dir": str(self.state / "agent"),
             "tls": {"cert": str(certs / "agent.pem"), "key": str(certs / "agent.key"),
                     "client_ca": str(certs / "ca.pem")},
             "nic": {"driver": "emulated", "nicemu": NICEMU}, "tap": {"mtapctl": MTAPCTL},
             "inventory": [{"pf": self.pf, "vfs": vfs}]}
 
     def start_agent(self):
-        """Starts the agent (its state directory is kept across restarts) and waits until it serves."""
+        """Starts the agent; wait_agent() waits until it serves. Its port and state directory are kept across
+        restarts, so the network config stays true."""
         self.state.mkdir(parents=True, exist_ok=True)
+        if self.port is None:
+            with socket.socket() as probe:
+                probe.bind((self.fabric.agent_host, 0))
+                self.port = probe.getsockname()[1]
         config = self.state / "agent.json"
         config.write_text(json.dumps(self.agent_config(), indent=2))
-        out = open(self.state / "agent.out", "w")
-        self.agent = subprocess.Popen(["java", "-jar", str(AGENT_JAR), "--config", str(config)], stdout=out,
+        self.address = None
+        self.agent = subprocess.Popen(["java", "-jar", str(AGENT_JAR), "--config", str(config)],
+                                      stdout=open(self.state / "agent.out", "w"),
                                       stderr=open(self.state / "agent.log", "a"), stdin=subprocess.DEVNULL,
                                       start_new_session=True)
         (self.state / "agent.pid").write_text(str(self.agent.pid))
-        deadline = time.time() + 60
+
+    def wait_agent(self):
+        deadline = time.time() + 90
         while time.time() < deadline:
             m = re.search(r"serving on (\S+):(\d+)", (self.state / "agent.out").read_text())
             if m:
@@ -180,8 +194,10 @@ class Server:
     def ctl(self, *args, check=True):
         """mirrorctl against this host's agent over mTLS."""
         certs = self.fabric.certs
+        # A short-lived client JVM: skipping the optimizing compiler halves its start on a busy machine.
+        env = dict(os.environ, JDK_JAVA_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
         r = run(MIRRORCTL, "-a", self.address, "--ca", str(certs / "ca.pem"), "--cert", str(certs / "client.pem"),
-                "--key", str(certs / "client.key"), *args, check=False, timeout=120)
+                "--key", str(certs / "client.key"), *args, check=False, timeout=120, env=env)
         if check and r.returncode != 0:
             raise RuntimeError(f"mirrorctl {' '.join(args)} on {self.name}: {r.stderr.strip()}")
         return r
@@ -209,6 +225,14 @@ class Fabric:
         self.net = None
         self.fabric_proc = None
 
+    @staticmethod
+    def start_agents(servers):
+        """Starts the agents side by side and waits for each."""
+        for s in servers:
+            s.start_agent()
+        for s in servers:
+            s.wait_agent()
+
     def server(self, name):
         return next(s for s in self.servers if s.name == name)
 
@@ -235,8 +259,7 @@ class Fabric:
                 s.build()
             self._mininet()
             self._write_descriptions()
-            for s in self.servers:
-                s.start_agent()
+            self.start_agents(self.servers)
             self._write_netcfg()
             if self.controller is None:
                 self._start_fabric_controller()
