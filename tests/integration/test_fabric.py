@@ -7,13 +7,12 @@ The fabric is built once for the module; each test uses its own session id and V
 import json
 import signal
 import sys
-import tempfile
 import time
 import uuid
 
 import pytest
 
-from conftest import ROOT, Lab
+from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "test-topologies" / "mininet"))
 import fabric as topo  # noqa: E402
@@ -34,16 +33,6 @@ def fab(native_build):
             fabric.fabric_proc.kill()
         fabric.down()
         assert fabric.leftovers() == []
-
-
-@pytest.fixture
-def lab():
-    tmp = tempfile.mkdtemp(prefix="mt-fabric-test-")
-    lab = Lab(tmp)
-    try:
-        yield lab
-    finally:
-        lab.teardown()
 
 
 @pytest.fixture
