@@ -2,8 +2,8 @@ package org.mirrortunnel.agent.core;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,10 +41,11 @@ public final class BindingManager {
     private final EventHub events;
     private final Inventory inventory;
     private final NicDriver nic;
+    private final TapDriver tap;
     /** Guarded by this. */
     private final Map<String, Entry> entries = new TreeMap<>();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    /** Tunnel carrier as the TAP watcher reports it, by "netns/ifname". */
+    /** Tunnel carrier as the host showed it last (the watcher's events, reads after changes), by "netns/ifname". */
     private final Map<String, Boolean> carrier = new ConcurrentHashMap<>();
 
     private record Target(String id, Binding binding) {
@@ -57,17 +58,18 @@ public final class BindingManager {
             EventHub events) {
         this.inventory = inventory;
         this.nic = nic;
+        this.tap = tap;
         this.validator = validator;
         this.planner = new Planner(inventory, nic, tap);
         this.store = store;
         this.events = events;
     }
 
-    /** Loads the saved state and re-applies it: desired bindings are asserted, leftovers released. */
-    public List<String> restore() throws IOException {
+    /** Re-applies the saved state (StateStore.load): desired bindings are asserted, leftovers released. */
+    public List<String> restore(List<Entry> saved) {
         List<Target> targets = new ArrayList<>();
         synchronized (this) {
-            for (Entry e : store.load()) {
+            for (Entry e : saved) {
                 entries.put(e.id(), e);
                 targets.add(new Target(e.id(), e.binding()));
             }
@@ -212,6 +214,7 @@ public final class BindingManager {
         for (Prepared p : prepared) {
             try {
                 Step.runAll(p.plan().steps(), done);
+                observeCarrier(p.target().binding(), p.plan().claims());
                 commit(p);
             } catch (StatusRuntimeException e) {
                 revert(p, e);
@@ -225,11 +228,12 @@ public final class BindingManager {
 
     /**
      * Writes the VLAN mirror changes of a batch with one write per VF and direction instead of one per
-     * binding; returns the steps it ran. A VF whose joint write fails is left to the bindings' own steps,
-     * which then find the binding at fault.
+     * binding, removals first (so that additions fit under the VF's limit); returns the steps it ran. A VF
+     * whose joint write fails is left to the bindings' own steps, which then find the binding at fault.
      */
     private Set<Step> writeVlanChangesTogether(List<Prepared> prepared) {
-        Map<Step.VlanChange, List<Step>> groups = new HashMap<>();
+        Map<Step.VlanChange, List<Step>> groups = new TreeMap<>(Comparator
+                .comparing((Step.VlanChange c) -> c.add()).thenComparing(Step.VlanChange::vf));
         for (Prepared p : prepared) {
             for (Step s : p.plan().steps()) {
                 if (s.vlans() != null) {
@@ -276,6 +280,31 @@ public final class BindingManager {
         return new Prepared(t, before, plan, !prior.covers(plan.claims()));
     }
 
+    /**
+     * Reads the carrier of an enabled binding's tunnels from the host once its steps ran: the watcher reports
+     * only changes of sessions it follows, so a tunnel's record can be older than the binding.
+     */
+    private void observeCarrier(Binding b, Owned claims) {
+        if (b == null || !b.getEnabled()) {
+            return;
+        }
+        for (SourcePort s : b.getSourcesList()) {
+            String key = s.getNetns() + "/" + tunnelName(s);
+            claims.taps().stream().filter(c -> c.netns().equals(s.getNetns()) && c.dev().equals(s.getIfname()))
+                    .findFirst().ifPresent(c -> {
+                        try {
+                            carrier.put(key, tap.tunnelCarrier(c.netns(), c.dev(), c.session()));
+                        } catch (ExecException e) {
+                            LOG.warning("carrier of " + key + ": " + e.getMessage());
+                        }
+                    });
+        }
+    }
+
+    private String tunnelName(SourcePort s) {
+        return inventory.get(VfId.of(s.getTunnel())).map(Inventory.Vf::ifname).orElse("");
+    }
+
     private synchronized void commit(Prepared p) {
         String id = p.target().id();
         if (p.target().binding() == null) {
@@ -319,11 +348,14 @@ public final class BindingManager {
         if (!e.applied()) {
             return s.setState(BindingState.PENDING).build();
         }
+        if (e.binding().getSourcesCount() == 0) {
+            return s.setState(BindingState.ACTIVE).build(); // its VLAN mirror is in place; `enabled` switches tunnels
+        }
         if (!e.binding().getEnabled()) {
             return s.setState(BindingState.DISABLED).build();
         }
         for (SourcePort src : e.binding().getSourcesList()) {
-            String tunnel = inventory.get(VfId.of(src.getTunnel())).map(Inventory.Vf::ifname).orElse("");
+            String tunnel = tunnelName(src);
             if (Boolean.FALSE.equals(carrier.get(src.getNetns() + "/" + tunnel))) {
                 return s.setState(BindingState.PENDING).setMessage("tunnel " + tunnel + " has no carrier").build();
             }
