@@ -168,7 +168,7 @@ final class Planner {
 
     /** The TAP sends copies to the tunnel's netdev: it must be where the inventory says, and not tapped itself. */
     private void requireUntappedNetdev(VfId t) {
-        Inventory.Vf vf = inventory.get(t).orElseThrow();
+        Inventory.Vf vf = inventory.get(t).orElseThrow(() -> precondition("tunnel VF " + t + " is gone from the NIC"));
         Set<Integer> tapped;
         try {
             tapped = tap.sessions(vf.netns(), vf.ifname());
