@@ -270,3 +270,17 @@ def test_a_monitor_only_binding_reports_its_vlan_mirror_whatever_enabled_says(ag
     assert "m1 active" in r.stdout, r.stdout
     assert [l.split()[:2] for l in al.ctl("list").stdout.splitlines()] == [["m1", "active"]]
 
+
+def test_a_disable_acknowledged_just_before_a_kill9_holds_after_the_restart(agent4):
+    al, lab = agent4
+    al.apply_s1()
+    al.ctl("disable", "s1")
+    al.kill_agent(signal.SIGKILL)
+    subprocess.run([NICEMU, "vf", "set", al.pf, "1", "link_state", "enable"], check=True)  # to be undone
+
+    al.start_agent()
+
+    assert [l.split()[:2] for l in al.ctl("list").stdout.splitlines()] == [["s1", "disabled"]]
+    assert al.vf(1)["link_state"] == "disable"
+    time.sleep(0.3)
+    assert copies(al, lab) == 0

@@ -51,7 +51,11 @@ public final class BindingManager {
     private record Target(String id, Binding binding) {
     }
 
-    private record Prepared(Target target, Entry before, Planner.Plan plan, boolean grew) {
+    /**
+     * grew: the plan claims more than the agent owns now. linkOnly: an applied binding whose only change is
+     * {@code enabled}, so the host change is one link state write and ownership stays as it is.
+     */
+    private record Prepared(Target target, Entry before, Planner.Plan plan, boolean grew, boolean linkOnly) {
     }
 
     public BindingManager(Inventory inventory, Validator validator, NicDriver nic, TapDriver tap, StateStore store,
@@ -208,7 +212,7 @@ public final class BindingManager {
             }
         }
         if (prepared.stream().anyMatch(Prepared::grew)) {
-            save(); // ownership is on disk before the host changes
+            save(true); // ownership is on disk before the host changes
         }
         Set<Step> done = writeVlanChangesTogether(prepared);
         for (Prepared p : prepared) {
@@ -222,7 +226,10 @@ public final class BindingManager {
             }
         }
         if (!prepared.isEmpty()) {
-            save();
+            // A link flip's record need not wait for the disk: written, it survives the agent's death, and a
+            // host crash that could lose it resets the VFs' link state too, which the controller's next sync
+            // then sets again. Every other change is synced before the call returns.
+            save(!prepared.stream().allMatch(Prepared::linkOnly));
         }
     }
 
@@ -277,7 +284,10 @@ public final class BindingManager {
         List<Entry> others = entries.values().stream().filter(e -> !e.id().equals(t.id())).toList();
         Planner.Plan plan = planner.plan(t.binding(), known, prior, others, mirrorReads);
         entries.put(t.id(), new Entry(t.id(), t.binding(), prior.union(plan.claims()), false, null));
-        return new Prepared(t, before, plan, !prior.covers(plan.claims()));
+        boolean grew = !prior.covers(plan.claims());
+        boolean linkOnly = known != null && t.binding() != null && !grew && plan.claims().covers(prior)
+                && known.toBuilder().setEnabled(t.binding().getEnabled()).build().equals(t.binding());
+        return new Prepared(t, before, plan, grew, linkOnly);
     }
 
     /**
@@ -332,8 +342,8 @@ public final class BindingManager {
         }
     }
 
-    private synchronized void save() {
-        store.save(entries.values());
+    private synchronized void save(boolean durable) {
+        store.save(entries.values(), durable);
     }
 
     private BindingStatus status(Entry e) {

@@ -166,7 +166,11 @@ public final class StateStore {
         return m.length() > 120 ? m.substring(0, 120) + "..." : m;
     }
 
-    public synchronized void save(Collection<Entry> entries) {
+    /**
+     * Replaces the file atomically. durable: also fsyncs the file and the directory, so that the record
+     * survives a crash of the host, not only of the agent.
+     */
+    public synchronized void save(Collection<Entry> entries, boolean durable) {
         JsonArray list = new JsonArray();
         Map<Binding, JsonElement> now = new HashMap<>();
         try {
@@ -192,13 +196,13 @@ public final class StateStore {
         root.addProperty("version", VERSION);
         root.add("bindings", list);
         try {
-            write(root.toString().getBytes(StandardCharsets.UTF_8));
+            write(root.toString().getBytes(StandardCharsets.UTF_8), durable);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save " + file, e);
         }
     }
 
-    private void write(byte[] data) throws IOException {
+    private void write(byte[] data, boolean durable) throws IOException {
         Path tmp = dir.resolve("bindings.json.tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -206,11 +210,15 @@ public final class StateStore {
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
-            ch.force(true);
+            if (durable) {
+                ch.force(true);
+            }
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
+        if (durable) {
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
         }
     }
 }

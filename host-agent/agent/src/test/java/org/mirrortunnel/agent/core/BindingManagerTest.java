@@ -146,6 +146,18 @@ class BindingManagerTest {
     }
 
     @Test
+    void aLinkFlipIsRecordedForARestart() throws Exception {
+        manager.apply(Bindings.binding("s1", "svc0", 1, 100).build());
+        manager.setEnabled("s1", false);
+
+        host.link.put(TUNNEL, "enable"); // what a restart must undo
+        BindingManager restarted = newManager();
+        assertTrue(restarted.restore(new StateStore(stateDir).load()).isEmpty());
+        assertEquals(BindingState.DISABLED, restarted.status("s1").getState());
+        assertEquals("disable", host.linkState(TUNNEL));
+    }
+
+    @Test
     void carrierLossMakesTheBindingPending() {
         manager.apply(Bindings.binding("s1", "svc0", 1, 100).build());
 
@@ -166,7 +178,7 @@ class BindingManagerTest {
         host.sessions.clear();
         List<Entry> saved = new ArrayList<>(new StateStore(stateDir).load());
         saved.replaceAll(e -> e.id().equals("s2") ? new Entry("s2", null, e.owned(), false, null) : e);
-        new StateStore(stateDir).save(saved);
+        new StateStore(stateDir).save(saved, true);
 
         BindingManager restarted = newManager();
         assertTrue(restarted.restore(new StateStore(stateDir).load()).isEmpty());

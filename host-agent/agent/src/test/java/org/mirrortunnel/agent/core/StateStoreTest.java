@@ -24,7 +24,8 @@ class StateStoreTest {
 
     private String good() throws Exception {
         StateStore s = new StateStore(dir);
-        s.save(List.of(new Entry("s1", Bindings.binding("s1", "svc0", 1, 100).build(), Owned.NOTHING, true, null)));
+        s.save(List.of(new Entry("s1", Bindings.binding("s1", "svc0", 1, 100).build(), Owned.NOTHING, true, null)),
+                true);
         return Files.readString(file());
     }
 
