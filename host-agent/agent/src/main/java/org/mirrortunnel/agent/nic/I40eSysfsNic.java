@@ -93,10 +93,15 @@ public final class I40eSysfsNic extends VfdNic {
                 vfs.add(new NicVf(n, "", here.get(0), mac));
                 continue;
             }
+            String pci = pciAddress(fn);
+            if (pci.isEmpty()) {
+                vfs.add(new NicVf(n, null, "", mac)); // no PCI function to look for
+                continue;
+            }
             if (elsewhere == null) {
                 elsewhere = netdevsInNamespaces();
             }
-            String[] at = elsewhere.get(pciAddress(fn));
+            String[] at = elsewhere.get(pci);
             vfs.add(at == null ? new NicVf(n, null, "", mac) : new NicVf(n, at[0], at[1], mac));
         }
         return vfs;

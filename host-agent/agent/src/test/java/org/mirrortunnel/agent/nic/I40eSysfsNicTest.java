@@ -167,6 +167,12 @@ class I40eSysfsNicTest {
     }
 
     @Test
+    void withoutPciLinksNoNamespaceIsSearched() {
+        assertEquals(List.of(new NicDriver.NicVf(3, null, "", "")), nic.vfs("ens1f0"));
+        assertTrue(runner.calls.isEmpty(), runner.calls.toString());
+    }
+
+    @Test
     void aPfWithoutADeviceDirectoryIsAnError() {
         ExecException e = assertThrows(ExecException.class, () -> nic.vfs("ens9"));
         assertTrue(e.getMessage().contains("no PF ens9"), e.getMessage());
