@@ -82,8 +82,9 @@ class AgentLab:
         tls = ["--ca", str(self.certs / "ca.pem")]
         if cert:
             tls += ["--cert", str(self.certs / "client.pem"), "--key", str(self.certs / "client.key")]
+        # A client JVM can take most of a minute to start on a machine that other builds keep busy.
         r = subprocess.run([str(MIRRORCTL), "-a", self.address, *tls, *args], capture_output=True, text=True,
-                           timeout=60)
+                           timeout=180)
         if check:
             assert r.returncode == 0, f"mirrorctl {' '.join(args)}: {r.stderr}"
         return r
