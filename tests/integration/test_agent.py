@@ -3,6 +3,7 @@
 Each module run builds its own lab copy (MT_LAB_ID) and each test starts its own agent with a fresh state
 dir and the lab's watcher stopped, so the agent's own carrier watcher is the one under test.
 """
+import contextlib
 import json
 import os
 import re
@@ -46,7 +47,8 @@ class AgentLab:
         self.agent = None
         self.address = None
 
-    def write_config(self):
+    def write_config(self, inventory=None, **settings):
+        """The lab's agent configuration; inventory replaces the lab's PF entry, settings add keys."""
         self.config.write_text(json.dumps({
             "agent_id": f"lab-{self.id}", "listen": "127.0.0.1:0", "state_dir": str(self.state),
             "metrics_listen": "127.0.0.1:0",
@@ -54,12 +56,16 @@ class AgentLab:
                     "client_ca": str(self.certs / "ca.pem")},
             "nic": {"driver": "emulated", "nicemu": NICEMU},
             "tap": {"mtapctl": MTAPCTL},
-            "inventory": [{"pf": self.pf, "vfs": [
+            "inventory": inventory or [{"pf": self.pf, "vfs": [
                 {"vf": 1, "role": "tunnel", "netns": self.nsf, "ifname": "tun0"},
-                {"vf": 2, "role": "monitor", "netns": self.nmf, "ifname": "mon0"}]}]}))
+                {"vf": 2, "role": "monitor", "netns": self.nmf, "ifname": "mon0"}]}],
+            **settings}))
+
+    def agent_command(self):
+        return ["java", "-jar", str(JAR), "--config", str(self.config)]
 
     def start_agent(self):
-        self.agent = subprocess.Popen(["java", "-jar", str(JAR), "--config", str(self.config)],
+        self.agent = subprocess.Popen(self.agent_command(),
                                       stdout=subprocess.PIPE, stderr=open(self.tmp / "agent.err", "ab"), text=True)
         line = self.agent.stdout.readline()
         m = re.search(r"serving on (\S+):(\d+) \(mTLS\), metrics on port (\d+)", line)
@@ -76,8 +82,9 @@ class AgentLab:
         tls = ["--ca", str(self.certs / "ca.pem")]
         if cert:
             tls += ["--cert", str(self.certs / "client.pem"), "--key", str(self.certs / "client.key")]
+        # A client JVM can take most of a minute to start on a machine that other builds keep busy.
         r = subprocess.run([str(MIRRORCTL), "-a", self.address, *tls, *args], capture_output=True, text=True,
-                           timeout=60)
+                           timeout=180)
         if check:
             assert r.returncode == 0, f"mirrorctl {' '.join(args)}: {r.stderr}"
         return r
@@ -90,10 +97,18 @@ class AgentLab:
         out = subprocess.run([MTAPCTL, "-n", self.nsf, "-j", "show"], capture_output=True, text=True, check=True)
         return [(p["dev"], s["id"]) for p in json.loads(out.stdout) for s in p["sessions"]]
 
-    def vf(self, n):
+    def pf_show(self):
         out = subprocess.run([NICEMU, "-j", "pf", "show", self.pf], capture_output=True, text=True, check=True)
         [pf] = json.loads(out.stdout)
-        return next(v for v in pf["vfs"] if v["vf"] == n)
+        return pf
+
+    def vf(self, n):
+        return next(v for v in self.pf_show()["vfs"] if v["vf"] == n)
+
+    def add_vf(self, n, netns, ifname):
+        """Adds VF n to the lab's emulated PF unless it is there already."""
+        if all(v["vf"] != n for v in self.pf_show()["vfs"]):
+            subprocess.run([NICEMU, "vf", "add", self.pf, str(n), "netns", netns, "ifname", ifname], check=True)
 
     def host_state(self):
         return self.sessions(), self.vf(1), self.vf(2)
@@ -123,22 +138,29 @@ def agent_lab(native_build):
         subprocess.run(["rm", "-rf", tmp])
 
 
+@contextlib.contextmanager
+def fresh_agent(al, inventory=None, **settings):
+    """A fresh agent (empty state dir) on the lab's configuration with the given inventory and settings; at
+    the end, everything it made is removed and it stops. Yields the lab and a Lab for the test's own parts."""
+    subprocess.run(["rm", "-rf", str(al.state)])
+    al.write_config(inventory, **settings)
+    al.start_agent()
+    lab = Lab(str(al.tmp))
+    try:
+        yield al, lab
+    finally:
+        if al.agent.poll() is None:
+            sync_file = al.tmp / "empty.json"
+            sync_file.write_text('{"bindings": []}')
+            al.ctl("sync", str(sync_file), check=False)
+        al.kill_agent()
+        lab.teardown()
+
+
 @pytest.fixture
 def agent(agent_lab):
-    """A fresh agent (empty state dir); at the end, everything it made is removed and it stops."""
-    subprocess.run(["rm", "-rf", str(agent_lab.state)])
-    agent_lab.write_config()
-    agent_lab.start_agent()
-    lab = Lab(str(agent_lab.tmp))
-    try:
-        yield agent_lab, lab
-    finally:
-        if agent_lab.agent.poll() is None:
-            sync_file = agent_lab.tmp / "empty.json"
-            sync_file.write_text('{"bindings": []}')
-            agent_lab.ctl("sync", str(sync_file), check=False)
-        agent_lab.kill_agent()
-        lab.teardown()
+    with fresh_agent(agent_lab) as running:
+        yield running
 
 
 def copies(al, lab, count=10):

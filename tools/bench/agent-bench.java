@@ -1,7 +1,9 @@
 // Benchmark of the host agent, run by tools/bench/agent (which builds the lab and the certificates):
-//   java -cp mirror-agent.jar tools/bench/agent-bench.java LAB_ID CERT_DIR WORK_DIR ROUNDS
+//   java -cp mirror-agent.jar tools/bench/agent-bench.java LAB_ID CERT_DIR WORK_DIR ROUNDS BLOCKS [BASELINE_JAR]
 // Prints a Markdown report. Timestamps of copies are the kernel's (tcpdump -tt on the monitor VF), compared
-// with the wall clock at the moment the call was made.
+// with the wall clock at the moment the call was made. The latency rounds run in BLOCKS blocks, each with a
+// freshly started agent; with a BASELINE_JAR, each block runs that agent and this one, in alternating order,
+// so that both see the same machine, and the report gives per-block ratios of their medians.
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.BufferedReader;
@@ -28,6 +30,9 @@ import org.mirrortunnel.agent.api.v1.SourcePort;
 import org.mirrortunnel.agent.api.v1.SyncBindingsRequest;
 import org.mirrortunnel.agent.api.v1.SyncBindingsResponse;
 import org.mirrortunnel.agent.api.v1.VfRef;
+import org.mirrortunnel.agent.core.Entry;
+import org.mirrortunnel.agent.core.Owned;
+import org.mirrortunnel.agent.core.StateStore;
 import org.mirrortunnel.agent.grpc.TlsFiles;
 
 public class AgentBench {
@@ -58,55 +63,148 @@ public class AgentBench {
     public static void main(String[] args) throws Exception {
         AgentBench b = new AgentBench(args[0], Path.of(args[1]), Path.of(args[2]));
         try {
-            b.run(Integer.parseInt(args[3]));
+            b.run(Integer.parseInt(args[3]), Integer.parseInt(args[4]), args.length > 5 ? Path.of(args[5]) : null);
         } finally {
             b.stopAll();
         }
     }
 
-    void run(int rounds) throws Exception {
-        System.out.println("## Latency on the netns lab (emulated NIC, eBPF TAP, " + rounds + " rounds)\n");
-        Path cfg = config("lab", "{\"vf\":1,\"role\":\"tunnel\",\"netns\":\"" + nsf + "\",\"ifname\":\"tun0\"},"
-                + "{\"vf\":2,\"role\":\"monitor\",\"netns\":\"" + nmf + "\",\"ifname\":\"mon0\"}");
-        startAgent(cfg);
+    static final String[] MEASURES = {"apply -> first copy at the monitor", "disable -> last copy (or the call's return)",
+        "enable -> first copy at the monitor", "ApplyBinding round trip", "SetEnabled(false) round trip",
+        "SetEnabled(true) round trip"};
+
+    /** The latency figures of one agent jar, by measure; and the medians of each block. */
+    static final class Figures {
+        final Path jar;
+        final List<List<Double>> all = new ArrayList<>();
+        final List<List<Double>> blockMedians = new ArrayList<>();
+
+        Figures(Path jar) {
+            this.jar = jar;
+            for (int m = 0; m < MEASURES.length; m++) {
+                all.add(new ArrayList<>());
+                blockMedians.add(new ArrayList<>());
+            }
+        }
+    }
+
+    void run(int rounds, int blocks, Path baselineJar) throws Exception {
+        Path current = ROOT.resolve("host-agent/agent/target/mirror-agent.jar");
+        Figures now = new Figures(current);
+        Figures base = baselineJar == null ? null : new Figures(baselineJar);
+        System.out.printf("## Latency on the netns lab (emulated NIC, eBPF TAP, %d blocks of %d rounds%s)%n%n", blocks,
+                rounds, base == null ? "" : ", interleaved with the baseline agent " + baselineJar.getFileName());
+        System.out.printf("Load average before: %s%n%n", loadAverage());
         spawn(List.of("nsenter", "--net=/run/netns/" + src, "ping", "-q", "-i", "0.002", "192.0.2.2"));
         followCopies();
         Thread.sleep(500);
-        List<Double> apply = new ArrayList<>(), disable = new ArrayList<>(), enable = new ArrayList<>();
-        List<Double> applyRpc = new ArrayList<>(), switchRpc = new ArrayList<>();
+        for (int block = 0; block < blocks; block++) {
+            List<Figures> order = new ArrayList<>(List.of(now));
+            if (base != null) {
+                order.add(block % 2 == 0 ? 0 : 1, base);
+            }
+            for (Figures f : order) {
+                latencyBlock(f, rounds, block);
+            }
+        }
+        System.out.printf("Load average after: %s%n%n", loadAverage());
+        System.out.println("| measure | " + (base == null ? "" : "baseline p50 ms | ") + "p50 ms | p99 ms | max ms |"
+                + (base == null ? "" : " per-block p50 ratio, median (min..max) |"));
+        System.out.println("| --- | " + (base == null ? "" : "--- | ") + "--- | --- | --- |" + (base == null ? "" : " --- |"));
+        for (int m = 0; m < MEASURES.length; m++) {
+            List<Double> s = sorted(now.all.get(m));
+            StringBuilder row = new StringBuilder("| " + MEASURES[m] + " | ");
+            if (base != null) {
+                row.append(String.format("%.1f | ", pct(sorted(base.all.get(m)), 50)));
+            }
+            row.append(String.format("%.1f | %.1f | %.1f |", pct(s, 50), pct(s, 99), s.get(s.size() - 1)));
+            if (base != null) {
+                List<Double> ratios = new ArrayList<>();
+                for (int b = 0; b < blocks; b++) {
+                    ratios.add(now.blockMedians.get(m).get(b) / base.blockMedians.get(m).get(b));
+                }
+                List<Double> r = sorted(ratios);
+                row.append(String.format(" %.2f (%.2f..%.2f) |", pct(r, 50), r.get(0), r.get(r.size() - 1)));
+            }
+            System.out.println(row);
+        }
+        stopChildrenButAgent();
+        stateWrites();
+        scale();
+    }
+
+    /**
+     * The cost a link flip no longer waits for: the state file written durably (fsync of file and
+     * directory) and written only (rename, no fsync), alternating, in the state directory's file system.
+     */
+    void stateWrites() throws Exception {
+        StateStore store = new StateStore(work.resolve("probe-state"));
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            entries.add(new Entry("b" + i, Binding.newBuilder().setId("b" + i).addVlans(100 + i)
+                    .addMonitors(MonitorPort.newBuilder().setVf(vf(2))).build(),
+                    Owned.NOTHING, true, null));
+        }
+        List<Double> durable = new ArrayList<>(), written = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            boolean sync = i % 2 == 0;
+            long t = System.nanoTime();
+            store.save(entries, sync);
+            (sync ? durable : written).add((System.nanoTime() - t) / 1e6);
+        }
+        System.out.printf("%nState file of 10 bindings, 30 writes each, alternating: durable (fsync of file and directory)"
+                + " p50 %.2f ms, p90 %.2f ms; written and renamed only p50 %.2f ms, p90 %.2f ms.%n",
+                pct(sorted(durable), 50), pct(sorted(durable), 90), pct(sorted(written), 50), pct(sorted(written), 90));
+    }
+
+    /** One block: a fresh agent of the given jar, ROUNDS apply / disable / enable / remove cycles. */
+    void latencyBlock(Figures f, int rounds, int block) throws Exception {
+        Path cfg = config("lab-" + f.jar.getFileName().toString().replace(".jar", ""),
+                "{\"vf\":1,\"role\":\"tunnel\",\"netns\":\"" + nsf + "\",\"ifname\":\"tun0\"},"
+                + "{\"vf\":2,\"role\":\"monitor\",\"netns\":\"" + nmf + "\",\"ifname\":\"mon0\"}");
+        startAgent(f.jar, cfg);
         Binding s1 = Binding.newBuilder().setId("s1").setDirection(Direction.BOTH).addVlans(100).setEnabled(true)
                 .addSources(SourcePort.newBuilder().setNetns(nsf).setIfname("svc0").setTunnel(vf(1)))
                 .addMonitors(MonitorPort.newBuilder().setVf(vf(2))).build();
+        List<List<Double>> blockFigures = new ArrayList<>();
+        for (int m = 0; m < MEASURES.length; m++) {
+            blockFigures.add(new ArrayList<>());
+        }
         for (int r = 0; r < rounds; r++) {
             long t0 = nowMicros();
             stub.applyBinding(ApplyBindingRequest.newBuilder().setBinding(s1).build());
-            applyRpc.add((nowMicros() - t0) / 1000.0);
-            apply.add((firstCopyAfter(t0) - t0) / 1000.0);
+            blockFigures.get(3).add((nowMicros() - t0) / 1000.0);
+            blockFigures.get(0).add((firstCopyAfter(t0) - t0) / 1000.0);
 
             t0 = nowMicros();
             stub.setEnabled(SetEnabledRequest.newBuilder().setId("s1").setEnabled(false).build());
             long returned = nowMicros();
-            switchRpc.add((returned - t0) / 1000.0);
+            blockFigures.get(4).add((returned - t0) / 1000.0);
             Thread.sleep(300);
-            disable.add((Math.max(returned, lastCopy.get()) - t0) / 1000.0);
+            blockFigures.get(1).add((Math.max(returned, lastCopy.get()) - t0) / 1000.0);
 
             t0 = nowMicros();
             stub.setEnabled(SetEnabledRequest.newBuilder().setId("s1").setEnabled(true).build());
-            switchRpc.add((nowMicros() - t0) / 1000.0);
-            enable.add((firstCopyAfter(t0) - t0) / 1000.0);
+            blockFigures.get(5).add((nowMicros() - t0) / 1000.0);
+            blockFigures.get(2).add((firstCopyAfter(t0) - t0) / 1000.0);
 
             stub.removeBinding(RemoveBindingRequest.newBuilder().setId("s1").build());
             Thread.sleep(200);
         }
-        System.out.println("| measure | p50 ms | p99 ms | max ms |\n| --- | --- | --- | --- |");
-        row("apply -> first copy at the monitor", apply);
-        row("disable -> last copy (or the call's return)", disable);
-        row("enable -> first copy at the monitor", enable);
-        row("ApplyBinding round trip", applyRpc);
-        row("SetEnabled round trip", switchRpc);
         stopAgent(false);
-        stopChildrenButAgent();
+        for (int m = 0; m < MEASURES.length; m++) {
+            f.all.get(m).addAll(blockFigures.get(m));
+            f.blockMedians.get(m).add(pct(sorted(blockFigures.get(m)), 50));
+        }
+    }
 
+    static String loadAverage() throws Exception {
+        String[] l = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return l[0] + " " + l[1] + " " + l[2];
+    }
+
+    void scale() throws Exception {
+        Path jar = ROOT.resolve("host-agent/agent/target/mirror-agent.jar");
         System.out.println("\n## " + SCALE + " bindings (monitor-only, " + SCALE_VFS + " emulated monitor VFs)\n");
         StringBuilder vfs = new StringBuilder();
         for (int v = 3; v < 3 + SCALE_VFS; v++) {
@@ -116,7 +214,7 @@ public class AgentBench {
         }
         Path scaleCfg = config("scale", vfs.toString());
         long t = System.nanoTime();
-        startAgent(scaleCfg);
+        startAgent(jar, scaleCfg);
         double startMs = (System.nanoTime() - t) / 1e6;
         SyncBindingsRequest all = scaleSet();
         System.out.println("| step | time |\n| --- | --- |");
@@ -126,7 +224,7 @@ public class AgentBench {
         System.out.printf("| agent resident memory at %d bindings | %d MiB |%n", SCALE, rssKiB(agent.pid()) / 1024);
         agent.destroyForcibly().waitFor();
         t = System.nanoTime();
-        String restored = startAgent(scaleCfg);
+        String restored = startAgent(jar, scaleCfg);
         System.out.printf("| restart after kill -9, until serving (JVM included) | %.0f ms |%n", (System.nanoTime() - t) / 1e6);
         System.out.printf("| of which re-applying the saved %d bindings | %s |%n", SCALE, restored);
         timedSync("SyncBindings of the same " + SCALE + " after the restart", all);
@@ -175,13 +273,13 @@ public class AgentBench {
         return cfg;
     }
 
-    /** Starts the agent, connects, and returns its "restored N bindings in X ms" report. */
-    String startAgent(Path cfg) throws Exception {
+    /** Starts an agent of the given jar, connects, and returns its "restored N bindings in X ms" report. */
+    String startAgent(Path jar, Path cfg) throws Exception {
         if (channel != null) {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-        agent = new ProcessBuilder("java", "-jar", ROOT.resolve("host-agent/agent/target/mirror-agent.jar").toString(),
-                "--config", cfg.toString()).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        agent = new ProcessBuilder("java", "-jar", jar.toString(), "--config", cfg.toString())
+                .redirectError(ProcessBuilder.Redirect.PIPE).start();
         children.add(agent);
         BufferedReader err = new BufferedReader(new InputStreamReader(agent.getErrorStream()));
         String restored = err.readLine();
@@ -275,10 +373,10 @@ public class AgentBench {
         return -1;
     }
 
-    static void row(String what, List<Double> ms) {
-        List<Double> s = new ArrayList<>(ms);
+    static List<Double> sorted(List<Double> values) {
+        List<Double> s = new ArrayList<>(values);
         Collections.sort(s);
-        System.out.printf("| %s | %.1f | %.1f | %.1f |%n", what, pct(s, 50), pct(s, 99), s.get(s.size() - 1));
+        return s;
     }
 
     static double pct(List<Double> sorted, int p) {

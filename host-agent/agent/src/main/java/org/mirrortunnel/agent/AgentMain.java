@@ -8,15 +8,14 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.mirrortunnel.agent.api.v1.AgentInfo;
 import org.mirrortunnel.agent.api.v1.Limits;
 import org.mirrortunnel.agent.api.v1.PfInfo;
 import org.mirrortunnel.agent.api.v1.VfInfo;
-import org.mirrortunnel.agent.api.v1.VfRole;
 import org.mirrortunnel.agent.config.AgentConfig;
 import org.mirrortunnel.agent.core.BindingManager;
+import org.mirrortunnel.agent.core.Entry;
 import org.mirrortunnel.agent.core.EventHub;
 import org.mirrortunnel.agent.core.Inventory;
 import org.mirrortunnel.agent.core.StateStore;
@@ -51,21 +50,36 @@ public final class AgentMain implements Callable<Integer> {
         System.exit(new CommandLine(new AgentMain()).execute(args));
     }
 
+    /**
+     * Checks the configuration, locks the state directory and reads the state file before anything on the
+     * host is touched: a problem with any of them is one line on stderr and exit code 2, nothing changed.
+     */
     @Override
     public Integer call() throws Exception {
         AgentConfig config;
-        Inventory inventory;
+        StateStore store;
+        List<Entry> saved;
         try {
             config = AgentConfig.load(configFile);
-            inventory = Inventory.of(config);
         } catch (IllegalArgumentException | StatusRuntimeException e) {
-            System.err.println("mirror-agent: " + configFile + ": " + e.getMessage());
-            return 2;
+            return refuse(configFile + ": " + message(e));
+        }
+        try {
+            store = new StateStore(Path.of(config.stateDir));
+            store.lock();
+            saved = store.load();
+        } catch (StateStore.StateException | IOException e) {
+            return refuse(e.getMessage());
         }
         CommandRunner runner = new ProcessRunner(Duration.ofMillis(config.commandTimeoutMs));
         NicDriver nic = NicDrivers.create(config, runner);
+        Inventory inventory;
+        try {
+            inventory = Inventory.discover(config, nic);
+        } catch (IllegalArgumentException | StatusRuntimeException e) {
+            return refuse(configFile + ": " + message(e));
+        }
         TapDriver tap = new EbpfTap(runner, config.tap.mtapctl);
-        StateStore store = new StateStore(Path.of(config.stateDir));
         EventHub events = new EventHub();
         BindingManager bindings = new BindingManager(inventory,
                 new Validator(inventory, config.vlanMin, config.vlanMax), nic, tap, store, events);
@@ -83,21 +97,31 @@ public final class AgentMain implements Callable<Integer> {
             }
         });
         try {
-            serve(config, inventory, nic, tap, bindings, stats, watchers);
+            serve(config, inventory, nic, tap, bindings, saved, stats, watchers);
         } finally {
             watchers.close();
         }
         return 0;
     }
 
+    private static int refuse(String message) {
+        System.err.println("mirror-agent: " + message);
+        return 2;
+    }
+
+    private static String message(RuntimeException e) {
+        return e instanceof StatusRuntimeException s ? s.getStatus().getDescription() : e.getMessage();
+    }
+
     private static void serve(AgentConfig config, Inventory inventory, NicDriver nic, TapDriver tap,
-            BindingManager bindings, StatsCollector stats, CarrierWatchers watchers) throws Exception {
+            BindingManager bindings, List<Entry> saved, StatsCollector stats, CarrierWatchers watchers)
+            throws Exception {
         if (config.tap.watch) {
-            watchers.start(new TreeSet<>(inventory.all().stream()
-                    .filter(v -> v.role() == VfRole.TUNNEL).map(Inventory.Vf::netns).toList()));
+            watchers.start(inventory.tunnelNamespaces());
+            inventory.onRefresh(i -> watchers.start(i.tunnelNamespaces()));
         }
         long t0 = System.nanoTime();
-        List<String> failures = bindings.restore();
+        List<String> failures = bindings.restore(saved);
         System.err.printf("mirror-agent: restored %d bindings in %d ms%s%n", bindings.list().size(),
                 (System.nanoTime() - t0) / 1_000_000, failures.isEmpty() ? "" : ", failed: " + failures);
 
@@ -128,8 +152,10 @@ public final class AgentMain implements Callable<Integer> {
         server.awaitTermination();
     }
 
+    /** Who the agent is, and the PFs' VFs as the NIC reports them now (read again for each call). */
     private static AgentInfo info(AgentConfig config, Inventory inventory, NicDriver nic, TapDriver tap,
             BindingManager bindings) {
+        inventory.refresh();
         AgentInfo.Builder info = AgentInfo.newBuilder().setAgentId(config.agentId).setVersion(VERSION)
                 .setNicDriver(nic.name()).addTapKinds(tap.kind())
                 .setLimits(Limits.newBuilder().setMaxVlanMirrorPerVf(NicDriver.MAX_VLAN_MIRROR)
@@ -139,11 +165,11 @@ public final class AgentMain implements Callable<Integer> {
             PfInfo.Builder p = PfInfo.newBuilder().setName(pf.pf).setDriver(nic.name());
             inventory.all().stream().filter(v -> v.id().pf().equals(pf.pf)).forEach(v -> {
                 VfInfo.Builder vf = VfInfo.newBuilder().setRef(v.id().toRef()).setRole(v.role())
-                        .setNetns(v.netns()).setIfname(v.ifname());
+                        .setNetns(v.netns()).setIfname(v.ifname()).setMac(v.mac()).setDiscovered(v.discovered());
                 try {
                     vf.setLinkState(nic.linkState(v.id())).setLoopback(nic.loopback(v.id()))
                             .setVlanMirror(VlanList.format(nic.vlanMirror(v.id())));
-                } catch (ExecException e) {
+                } catch (ExecException | IllegalArgumentException e) {
                     vf.setLinkState("unknown");
                 }
                 p.addVfs(vf);

@@ -37,6 +37,7 @@ import org.mirrortunnel.agent.api.v1.SyncBindingsRequest;
 import org.mirrortunnel.agent.api.v1.SyncBindingsResponse;
 import org.mirrortunnel.agent.api.v1.VfInfo;
 import org.mirrortunnel.agent.api.v1.VfRef;
+import org.mirrortunnel.agent.api.v1.VfRole;
 import org.mirrortunnel.agent.api.v1.WatchEventsRequest;
 import org.mirrortunnel.agent.grpc.TlsFiles;
 import picocli.CommandLine;
@@ -145,10 +146,11 @@ public final class MirrorCtl {
             for (PfInfo pf : i.getPfsList()) {
                 out.printf("pf %s (%s)%n", pf.getName(), pf.getDriver());
                 for (VfInfo vf : pf.getVfsList()) {
-                    out.printf("  vf %d %s netns %s ifname %s link_state %s loopback %s vlan_mirror %s%n",
-                            vf.getRef().getVf(), vf.getRole().name().toLowerCase(), blank(vf.getNetns()),
-                            blank(vf.getIfname()), vf.getLinkState(), vf.getLoopback() ? "on" : "off",
-                            blank(vf.getVlanMirror()));
+                    out.printf("  vf %d %s netns %s ifname %s mac %s link_state %s loopback %s vlan_mirror %s%s%n",
+                            vf.getRef().getVf(), vf.getRole() == VfRole.VF_ROLE_UNSPECIFIED ? "unused"
+                                    : vf.getRole().name().toLowerCase(), blank(vf.getNetns()), blank(vf.getIfname()),
+                            blank(vf.getMac()), vf.getLinkState(), vf.getLoopback() ? "on" : "off",
+                            blank(vf.getVlanMirror()), vf.getDiscovered() ? "" : " (not on the NIC)");
                 }
             }
         }

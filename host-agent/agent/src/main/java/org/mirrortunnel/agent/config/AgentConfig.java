@@ -67,13 +67,18 @@ public final class AgentConfig {
         public boolean watch = true;
     }
 
-    /** A PF and the VFs the agent may use. */
+    /**
+     * A PF and the VFs the agent may use: listed one by one ({@code vfs}), or by index lists in the i40e
+     * syntax ("1-8,12") that give discovered VFs their role. VFs the NIC has but neither names stay unused.
+     */
     public static final class PfConfig {
         public String pf;
         public List<VfConfig> vfs = new ArrayList<>();
+        public String tunnels;
+        public String monitors;
     }
 
-    /** One VF: its index, role ("tunnel" or "monitor") and where its netdev lives. */
+    /** One VF: its index, role ("tunnel" or "monitor") and, where the NIC cannot tell, where its netdev lives. */
     public static final class VfConfig {
         public int vf;
         public String role;

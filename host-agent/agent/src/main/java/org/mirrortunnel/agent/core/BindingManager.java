@@ -2,8 +2,8 @@ package org.mirrortunnel.agent.core;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,33 +41,39 @@ public final class BindingManager {
     private final EventHub events;
     private final Inventory inventory;
     private final NicDriver nic;
+    private final TapDriver tap;
     /** Guarded by this. */
     private final Map<String, Entry> entries = new TreeMap<>();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    /** Tunnel carrier as the TAP watcher reports it, by "netns/ifname". */
+    /** Tunnel carrier as the host showed it last (the watcher's events, reads after changes), by "netns/ifname". */
     private final Map<String, Boolean> carrier = new ConcurrentHashMap<>();
 
     private record Target(String id, Binding binding) {
     }
 
-    private record Prepared(Target target, Entry before, Planner.Plan plan, boolean grew) {
+    /**
+     * grew: the plan claims more than the agent owns now. linkOnly: an applied binding whose only change is
+     * {@code enabled}, so the host change is one link state write and ownership stays as it is.
+     */
+    private record Prepared(Target target, Entry before, Planner.Plan plan, boolean grew, boolean linkOnly) {
     }
 
     public BindingManager(Inventory inventory, Validator validator, NicDriver nic, TapDriver tap, StateStore store,
             EventHub events) {
         this.inventory = inventory;
         this.nic = nic;
+        this.tap = tap;
         this.validator = validator;
         this.planner = new Planner(inventory, nic, tap);
         this.store = store;
         this.events = events;
     }
 
-    /** Loads the saved state and re-applies it: desired bindings are asserted, leftovers released. */
-    public List<String> restore() throws IOException {
+    /** Re-applies the saved state (StateStore.load): desired bindings are asserted, leftovers released. */
+    public List<String> restore(List<Entry> saved) {
         List<Target> targets = new ArrayList<>();
         synchronized (this) {
-            for (Entry e : store.load()) {
+            for (Entry e : saved) {
                 entries.put(e.id(), e);
                 targets.add(new Target(e.id(), e.binding()));
             }
@@ -206,12 +212,13 @@ public final class BindingManager {
             }
         }
         if (prepared.stream().anyMatch(Prepared::grew)) {
-            save(); // ownership is on disk before the host changes
+            save(true); // ownership is on disk before the host changes
         }
         Set<Step> done = writeVlanChangesTogether(prepared);
         for (Prepared p : prepared) {
             try {
                 Step.runAll(p.plan().steps(), done);
+                observeCarrier(p.target().binding(), p.plan().claims());
                 commit(p);
             } catch (StatusRuntimeException e) {
                 revert(p, e);
@@ -219,17 +226,21 @@ public final class BindingManager {
             }
         }
         if (!prepared.isEmpty()) {
-            save();
+            // A link flip's record need not wait for the disk: written, it survives the agent's death, and a
+            // host crash that could lose it resets the VFs' link state too, which the controller's next sync
+            // then sets again. Every other change is synced before the call returns.
+            save(!prepared.stream().allMatch(Prepared::linkOnly));
         }
     }
 
     /**
      * Writes the VLAN mirror changes of a batch with one write per VF and direction instead of one per
-     * binding; returns the steps it ran. A VF whose joint write fails is left to the bindings' own steps,
-     * which then find the binding at fault.
+     * binding, removals first (so that additions fit under the VF's limit); returns the steps it ran. A VF
+     * whose joint write fails is left to the bindings' own steps, which then find the binding at fault.
      */
     private Set<Step> writeVlanChangesTogether(List<Prepared> prepared) {
-        Map<Step.VlanChange, List<Step>> groups = new HashMap<>();
+        Map<Step.VlanChange, List<Step>> groups = new TreeMap<>(Comparator
+                .comparing((Step.VlanChange c) -> c.add()).thenComparing(Step.VlanChange::vf));
         for (Prepared p : prepared) {
             for (Step s : p.plan().steps()) {
                 if (s.vlans() != null) {
@@ -273,7 +284,35 @@ public final class BindingManager {
         List<Entry> others = entries.values().stream().filter(e -> !e.id().equals(t.id())).toList();
         Planner.Plan plan = planner.plan(t.binding(), known, prior, others, mirrorReads);
         entries.put(t.id(), new Entry(t.id(), t.binding(), prior.union(plan.claims()), false, null));
-        return new Prepared(t, before, plan, !prior.covers(plan.claims()));
+        boolean grew = !prior.covers(plan.claims());
+        boolean linkOnly = known != null && t.binding() != null && !grew && plan.claims().covers(prior)
+                && known.toBuilder().setEnabled(t.binding().getEnabled()).build().equals(t.binding());
+        return new Prepared(t, before, plan, grew, linkOnly);
+    }
+
+    /**
+     * Reads the carrier of an enabled binding's tunnels from the host once its steps ran: the watcher reports
+     * only changes of sessions it follows, so a tunnel's record can be older than the binding.
+     */
+    private void observeCarrier(Binding b, Owned claims) {
+        if (b == null || !b.getEnabled()) {
+            return;
+        }
+        for (SourcePort s : b.getSourcesList()) {
+            String key = s.getNetns() + "/" + tunnelName(s);
+            claims.taps().stream().filter(c -> c.netns().equals(s.getNetns()) && c.dev().equals(s.getIfname()))
+                    .findFirst().ifPresent(c -> {
+                        try {
+                            carrier.put(key, tap.tunnelCarrier(c.netns(), c.dev(), c.session()));
+                        } catch (ExecException e) {
+                            LOG.warning("carrier of " + key + ": " + e.getMessage());
+                        }
+                    });
+        }
+    }
+
+    private String tunnelName(SourcePort s) {
+        return inventory.get(VfId.of(s.getTunnel())).map(Inventory.Vf::ifname).orElse("");
     }
 
     private synchronized void commit(Prepared p) {
@@ -303,8 +342,8 @@ public final class BindingManager {
         }
     }
 
-    private synchronized void save() {
-        store.save(entries.values());
+    private synchronized void save(boolean durable) {
+        store.save(entries.values(), durable);
     }
 
     private BindingStatus status(Entry e) {
@@ -319,11 +358,14 @@ public final class BindingManager {
         if (!e.applied()) {
             return s.setState(BindingState.PENDING).build();
         }
+        if (e.binding().getSourcesCount() == 0) {
+            return s.setState(BindingState.ACTIVE).build(); // its VLAN mirror is in place; `enabled` switches tunnels
+        }
         if (!e.binding().getEnabled()) {
             return s.setState(BindingState.DISABLED).build();
         }
         for (SourcePort src : e.binding().getSourcesList()) {
-            String tunnel = inventory.get(VfId.of(src.getTunnel())).map(Inventory.Vf::ifname).orElse("");
+            String tunnel = tunnelName(src);
             if (Boolean.FALSE.equals(carrier.get(src.getNetns() + "/" + tunnel))) {
                 return s.setState(BindingState.PENDING).setMessage("tunnel " + tunnel + " has no carrier").build();
             }

@@ -62,7 +62,7 @@ final class Planner {
             steps.addAll(links); // the link comes up once everything behind it is in place
             claims = new Owned(taps, vlans, tunnels);
         }
-        releaseSteps(prior, claims, known, steps);
+        releaseSteps(prior, claims, after == null ? Set.of() : monitorsOf(after), known, steps);
         return new Plan(claims, steps);
     }
 
@@ -86,6 +86,10 @@ final class Planner {
         }
     }
 
+    /**
+     * Per monitor VF: takes away the VLANs this binding gives up there before it adds the ones it wants, so
+     * that a swap fits where the VF is at its limit.
+     */
     private Set<Owned.VlanClaim> monitorSteps(Binding after, Binding known, Owned prior,
             Map<VfId, Set<Integer>> mirrorReads, List<Step> steps) {
         Set<Integer> want = new TreeSet<>(after.getVlansList());
@@ -94,12 +98,15 @@ final class Planner {
             VfId vf = VfId.of(m.getVf());
             requireCapabilities(vf, Capability.VLAN_MIRROR);
             want.forEach(v -> claims.add(new Owned.VlanClaim(vf.pf(), vf.vf(), v)));
-            if (known != null && monitorsOf(known).contains(vf) && new TreeSet<>(known.getVlansList()).equals(want)) {
+            Set<Integer> ours = prior.vlans().stream().filter(c -> c.vfId().equals(vf))
+                    .map(Owned.VlanClaim::vlan).collect(Collectors.toCollection(TreeSet::new));
+            Set<Integer> giveUp = new TreeSet<>(ours);
+            giveUp.removeAll(want);
+            if (giveUp.isEmpty() && known != null && monitorsOf(known).contains(vf)
+                    && new TreeSet<>(known.getVlansList()).equals(want)) {
                 continue;
             }
             Set<Integer> current = mirrorReads.computeIfAbsent(vf, k -> new TreeSet<>(read(() -> nic.vlanMirror(k))));
-            Set<Integer> ours = prior.vlans().stream().filter(c -> c.vfId().equals(vf))
-                    .map(Owned.VlanClaim::vlan).collect(Collectors.toSet());
             Set<Integer> foreign = new TreeSet<>(current);
             foreign.retainAll(want);
             foreign.removeAll(ours);
@@ -107,15 +114,20 @@ final class Planner {
                 throw precondition("VLANs " + VlanList.format(foreign) + " are already mirrored to VF " + vf
                         + " by something this agent does not own");
             }
-            Set<Integer> union = new TreeSet<>(current);
-            union.addAll(want);
-            if (union.size() > NicDriver.MAX_VLAN_MIRROR) {
-                throw precondition("monitor VF " + vf + " would mirror " + union.size() + " VLANs, at most "
+            Set<Integer> result = new TreeSet<>(current);
+            result.removeAll(giveUp);
+            result.addAll(want);
+            if (result.size() > NicDriver.MAX_VLAN_MIRROR) {
+                throw precondition("monitor VF " + vf + " would mirror " + result.size() + " VLANs, at most "
                         + NicDriver.MAX_VLAN_MIRROR);
             }
             Set<Integer> add = new TreeSet<>(want);
             add.removeAll(current);
-            current.addAll(add); // the batch's view: later plans of this batch see these VLANs as taken
+            current.removeAll(giveUp); // the batch's view: later plans of this batch see the VF as it will be
+            current.addAll(add);
+            if (!giveUp.isEmpty()) {
+                steps.add(vlanRemoval(vf, giveUp));
+            }
             if (!add.isEmpty()) {
                 steps.add(new Step("vlan_mirror " + vf + " add " + VlanList.format(add),
                         () -> nic.addVlanMirror(vf, add), () -> nic.removeVlanMirror(vf, add),
@@ -125,12 +137,21 @@ final class Planner {
         return claims;
     }
 
+    private Step vlanRemoval(VfId vf, Set<Integer> vlans) {
+        return new Step("vlan_mirror " + vf + " rem " + VlanList.format(vlans),
+                () -> nic.removeVlanMirror(vf, vlans), () -> nic.addVlanMirror(vf, vlans),
+                new Step.VlanChange(vf, false, vlans));
+    }
+
     private Set<Owned.TunnelClaim> tunnelSteps(Binding after, Binding known, Owned prior, List<Step> steps,
             List<Step> links) {
         Set<Owned.TunnelClaim> claims = new TreeSet<>();
         for (VfId t : tunnelsOf(after)) {
             requireCapabilities(t, Capability.LOOPBACK, Capability.LINK_STATE);
             Optional<Owned.TunnelClaim> owned = prior.tunnels().stream().filter(c -> c.vfId().equals(t)).findFirst();
+            if (owned.isEmpty()) {
+                requireUntappedNetdev(t);
+            }
             Owned.TunnelClaim claim = owned.orElseGet(() -> new Owned.TunnelClaim(t.pf(), t.vf(),
                     read(() -> nic.loopback(t)), read(() -> nic.linkState(t))));
             claims.add(claim);
@@ -143,6 +164,21 @@ final class Planner {
             addLinkStep(links, t, linkNow, linkState(after), "");
         }
         return claims;
+    }
+
+    /** The TAP sends copies to the tunnel's netdev: it must be where the inventory says, and not tapped itself. */
+    private void requireUntappedNetdev(VfId t) {
+        Inventory.Vf vf = inventory.get(t).orElseThrow(() -> precondition("tunnel VF " + t + " is gone from the NIC"));
+        Set<Integer> tapped;
+        try {
+            tapped = tap.sessions(vf.netns(), vf.ifname());
+        } catch (ExecException e) {
+            throw precondition("tunnel VF " + t + ": no netdev " + vf.ifname() + " in namespace '" + vf.netns()
+                    + "' (" + e.getMessage() + ")");
+        }
+        if (!tapped.isEmpty()) {
+            throw precondition("tunnel VF " + t + " (" + vf.ifname() + ") is itself tapped by TAP sessions " + tapped);
+        }
     }
 
     private Set<Owned.TapClaim> tapSteps(Binding after, Binding known, Owned prior, Collection<Entry> others,
@@ -187,7 +223,7 @@ final class Planner {
         return new Owned.TapClaim(netns, dev, id);
     }
 
-    private void releaseSteps(Owned prior, Owned claims, Binding known, List<Step> steps) {
+    private void releaseSteps(Owned prior, Owned claims, Set<VfId> monitored, Binding known, List<Step> steps) {
         for (Owned.TapClaim c : prior.taps()) {
             if (!claims.taps().contains(c)) {
                 TapSession now = knownSession(known, c);
@@ -202,13 +238,11 @@ final class Planner {
         }
         Map<VfId, Set<Integer>> gone = new TreeMap<>();
         for (Owned.VlanClaim c : prior.vlans()) {
-            if (!claims.vlans().contains(c)) {
+            if (!monitored.contains(c.vfId())) { // monitorSteps released those of the VFs still monitored
                 gone.computeIfAbsent(c.vfId(), k -> new TreeSet<>()).add(c.vlan());
             }
         }
-        gone.forEach((vf, vlans) -> steps.add(new Step("vlan_mirror " + vf + " rem " + VlanList.format(vlans),
-                () -> nic.removeVlanMirror(vf, vlans), () -> nic.addVlanMirror(vf, vlans),
-                new Step.VlanChange(vf, false, vlans))));
+        gone.forEach((vf, vlans) -> steps.add(vlanRemoval(vf, vlans)));
         Set<VfId> kept = claims.tunnels().stream().map(Owned.TunnelClaim::vfId).collect(Collectors.toSet());
         for (Owned.TunnelClaim c : prior.tunnels()) {
             VfId t = c.vfId();
@@ -248,7 +282,8 @@ final class Planner {
     }
 
     private TapSession session(Binding b, SourcePort s, int id) {
-        String tunnel = inventory.get(VfId.of(s.getTunnel())).orElseThrow().ifname();
+        String tunnel = inventory.get(VfId.of(s.getTunnel()))
+                .orElseThrow(() -> precondition("tunnel VF " + VfId.of(s.getTunnel()) + " is gone from the NIC")).ifname();
         return new TapSession(s.getNetns(), s.getIfname(), id, tunnel, b.getDirection(), b.getVlansList(),
                 b.getSampleEvery(), b.getSnaplen(), b.getFilter());
     }

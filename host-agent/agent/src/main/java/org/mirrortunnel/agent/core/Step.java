@@ -2,6 +2,7 @@ package org.mirrortunnel.agent.core;
 
 import io.grpc.Status;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
@@ -24,12 +25,13 @@ public record Step(String name, Runnable action, Runnable undo, VlanChange vlans
 
     /**
      * Runs the steps in order, skipping those in {@code done} (a batch already ran them). When one fails,
-     * undoes the ones before it (newest first) and throws ABORTED naming the failed step and its reason, plus
-     * any undo that failed too.
+     * undoes the ones before it (newest first), then those of {@code done} it had not reached, and throws
+     * ABORTED naming the failed step and its reason, plus any undo that failed too.
      */
     public static void runAll(List<Step> steps, Set<Step> done) {
         Deque<Step> ran = new ArrayDeque<>();
-        for (Step step : steps) {
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
             try {
                 if (!done.contains(step)) {
                     step.action().run();
@@ -37,7 +39,9 @@ public record Step(String name, Runnable action, Runnable undo, VlanChange vlans
                 ran.push(step);
             } catch (ExecException | java.io.UncheckedIOException e) {
                 StringBuilder msg = new StringBuilder("step " + step.name() + " failed: " + e.getMessage());
-                for (Step d : ran) {
+                List<Step> undo = new ArrayList<>(ran);
+                steps.subList(i + 1, steps.size()).stream().filter(done::contains).forEach(undo::add);
+                for (Step d : undo) {
                     try {
                         d.undo().run();
                     } catch (RuntimeException u) {

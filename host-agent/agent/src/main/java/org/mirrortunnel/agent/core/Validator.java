@@ -16,14 +16,22 @@ import org.mirrortunnel.agent.nic.VfId;
 
 /**
  * Checks a binding on its own and against the inventory before anything is touched. Every failure is
- * INVALID_ARGUMENT with a message that names the field.
+ * INVALID_ARGUMENT with a message that names the field and quotes at most {@link #QUOTED} characters of
+ * the value, so that an answer stays far below what a gRPC status trailer may hold (8 KiB).
  */
 public final class Validator {
     public static final int MAX_VLANS = 8;
+    /** Characters of a bad value that a message quotes. */
+    static final int QUOTED = 40;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-    /** Interface names: 1..15 characters (IFNAMSIZ - 1); no '/', ':', whitespace. */
-    private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9._@-]{1,15}");
-    private static final Pattern NETNS = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /**
+     * Interface names: 1..15 characters (IFNAMSIZ - 1); no '/', ':', whitespace; no leading '-', which
+     * the programs the agent runs would read as an option.
+     */
+    private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9._@][A-Za-z0-9._@-]{0,14}");
+    private static final Pattern NETNS = Pattern.compile("[A-Za-z0-9._][A-Za-z0-9._-]{0,63}");
+    /** The longest address or prefix text ("ffff:...:ffff/128" is 43). */
+    private static final int MAX_PREFIX = 64;
     private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9A-Fa-f.:]*:[0-9A-Fa-f.:]*");
     private static final Set<Integer> PORT_PROTOCOLS = Set.of(6, 17, 132);
 
@@ -39,20 +47,31 @@ public final class Validator {
 
     public static void checkId(String field, String id) {
         if (!ID.matcher(id).matches()) {
-            throw invalid(field + ": '" + id + "' is not 1..64 characters of [A-Za-z0-9._:-]");
+            throw invalid(field + ": " + quote(id) + " is not 1..64 characters of [A-Za-z0-9._:-]");
         }
     }
 
     static void checkIfname(String field, String name) {
         if (name == null || !IFNAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-            throw invalid(field + ": '" + name + "' is not an interface name (1..15 of [A-Za-z0-9._@-])");
+            throw invalid(field + ": " + quote(name)
+                    + " is not an interface name (1..15 of [A-Za-z0-9._@-], not starting with '-')");
         }
     }
 
     static void checkNetns(String field, String name) {
         if (!name.isEmpty() && (!NETNS.matcher(name).matches() || name.equals(".") || name.equals(".."))) {
-            throw invalid(field + ": '" + name + "' is not a namespace name (1..64 of [A-Za-z0-9._-])");
+            throw invalid(field + ": " + quote(name)
+                    + " is not a namespace name (1..64 of [A-Za-z0-9._-], not starting with '-')");
         }
+    }
+
+    /** A value for a message: in quotes, cut to {@link #QUOTED} characters (saying how long it was). */
+    public static String quote(String value) {
+        if (value == null) {
+            return "null";
+        }
+        return value.length() <= QUOTED ? "'" + value + "'"
+                : "'" + value.substring(0, QUOTED) + "...' (" + value.length() + " characters)";
     }
 
     /** Checks one binding; field names in messages are prefixed with {@code at} ("" or "bindings[2]."). */
@@ -72,14 +91,19 @@ public final class Validator {
             if (!ports.add(s.getNetns() + "/" + s.getIfname())) {
                 throw invalid(f + "ifname: port " + s.getIfname() + " is listed twice");
             }
+            inventory.at(s.getNetns(), s.getIfname()).ifPresent(vf -> {
+                throw invalid(f + "ifname: " + s.getIfname() + " is VF " + vf.id() + " of this host's NIC; a source"
+                        + " port is a network function's service interface, never a VF of the inventory");
+            });
             VfId tunnel = VfId.of(s.getTunnel());
             Inventory.Vf vf = inventoryVf(f + "tunnel", tunnel, VfRole.TUNNEL);
+            if (vf.ifname().isEmpty()) {
+                throw invalid(f + "tunnel: nobody can tell where the netdev of VF " + tunnel + " is (give its netns"
+                        + " and ifname in the agent's inventory)");
+            }
             if (!vf.netns().equals(s.getNetns())) {
                 throw invalid(f + "tunnel: VF " + tunnel + " lives in namespace '" + vf.netns()
                         + "', not in the source's '" + s.getNetns() + "'");
-            }
-            if (vf.ifname().equals(s.getIfname())) {
-                throw invalid(f + "ifname: the source port is the tunnel VF itself");
             }
             if (!tunnels.add(tunnel)) {
                 throw invalid(f + "tunnel: VF " + tunnel + " already carries another port of this binding");
@@ -128,11 +152,18 @@ public final class Validator {
     }
 
     private Inventory.Vf inventoryVf(String field, VfId id, VfRole role) {
+        if (!IFNAME.matcher(id.pf()).matches()) {
+            throw invalid(field + ": PF " + quote(id.pf()) + " is not an interface name");
+        }
+        if (inventory.get(id).isEmpty()) {
+            inventory.refresh(); // the VF may have appeared on the NIC since the inventory was read
+        }
         Inventory.Vf vf = inventory.get(id).orElseThrow(
                 () -> invalid(field + ": VF " + id + " is not in this host's inventory"));
         if (vf.role() != role) {
-            throw invalid(field + ": VF " + id + " is a " + vf.role().name().toLowerCase() + " VF, not a "
-                    + role.name().toLowerCase() + " VF");
+            throw invalid(field + ": VF " + id + (vf.role() == VfRole.VF_ROLE_UNSPECIFIED
+                    ? " is not one this agent may use (its configuration gives it no role)"
+                    : " is a " + vf.role().name().toLowerCase() + " VF") + ", not a " + role.name().toLowerCase() + " VF");
         }
         return vf;
     }
@@ -163,15 +194,19 @@ public final class Validator {
         if (prefix.isEmpty()) {
             return 0;
         }
+        if (prefix.length() > MAX_PREFIX) {
+            throw invalid(field + ": " + quote(prefix) + " is not an address or prefix (at most " + MAX_PREFIX
+                    + " characters)");
+        }
         String[] parts = prefix.split("/", -1);
         if (parts.length > 2 || !IP_LITERAL.matcher(parts[0]).matches()) {
-            throw invalid(field + ": '" + prefix + "' is not an address or prefix");
+            throw invalid(field + ": " + quote(prefix) + " is not an address or prefix");
         }
         byte[] addr;
         try {
             addr = InetAddress.getByName(parts[0]).getAddress();
         } catch (UnknownHostException e) {
-            throw invalid(field + ": '" + prefix + "' is not an address or prefix");
+            throw invalid(field + ": " + quote(prefix) + " is not an address or prefix");
         }
         int bits = addr.length * 8;
         int len = bits;
@@ -182,12 +217,12 @@ public final class Validator {
                 len = -1;
             }
             if (len < 0 || len > bits) {
-                throw invalid(field + ": prefix length in '" + prefix + "' is not 0.." + bits);
+                throw invalid(field + ": prefix length in " + quote(prefix) + " is not 0.." + bits);
             }
         }
         for (int i = len; i < bits; i++) {
             if ((addr[i / 8] & (0x80 >> (i % 8))) != 0) {
-                throw invalid(field + ": '" + prefix + "' has host bits set");
+                throw invalid(field + ": " + quote(prefix) + " has host bits set");
             }
         }
         return addr.length == 4 ? 4 : 6;

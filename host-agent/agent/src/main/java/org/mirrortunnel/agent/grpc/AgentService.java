@@ -24,6 +24,7 @@ import org.mirrortunnel.agent.core.StatsCollector;
 
 /** The MirrorAgent gRPC service: each call maps to the binding manager; errors travel as gRPC status. */
 public final class AgentService extends MirrorAgentGrpc.MirrorAgentImplBase {
+    static final int MAX_DESCRIPTION = 2048;
     private final BindingManager bindings;
     private final StatsCollector stats;
     private final Supplier<AgentInfo> info;
@@ -91,13 +92,22 @@ public final class AgentService extends MirrorAgentGrpc.MirrorAgentImplBase {
         try {
             result = call.get();
         } catch (StatusRuntimeException e) {
-            out.onError(e);
+            out.onError(e.getStatus().withDescription(cut(e.getStatus().getDescription())).asRuntimeException());
             return;
         } catch (RuntimeException e) {
-            out.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+            out.onError(Status.INTERNAL.withDescription(cut(e.toString())).asRuntimeException());
             return;
         }
         out.onNext(result);
         out.onCompleted();
+    }
+
+    /**
+     * A status description travels in a trailer, which a client refuses past 8 KiB (it then sees INTERNAL).
+     * Messages quote values cut short already; this bounds what a host program may have printed.
+     */
+    static String cut(String description) {
+        return description == null || description.length() <= MAX_DESCRIPTION ? description
+                : description.substring(0, MAX_DESCRIPTION) + "... (cut)";
     }
 }

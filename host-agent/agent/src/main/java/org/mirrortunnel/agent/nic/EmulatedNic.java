@@ -1,14 +1,20 @@
 package org.mirrortunnel.agent.nic;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.mirrortunnel.agent.api.v1.VfCounters;
 import org.mirrortunnel.agent.exec.CommandRunner;
 
-/** The emulated SR-IOV NIC (native-tap/nic), driven through {@code nicemu vf get|set} in the i40e vocabulary. */
+/**
+ * The emulated SR-IOV NIC (native-tap/nic), driven through {@code nicemu vf get|set} in the i40e vocabulary;
+ * {@code nicemu pf show} reports its VFs and where their netdevs live.
+ */
 public final class EmulatedNic extends VfdNic {
     private final CommandRunner runner;
     private final String nicemu;
@@ -21,6 +27,23 @@ public final class EmulatedNic extends VfdNic {
     @Override
     public String name() {
         return "emulated";
+    }
+
+    @Override
+    public List<NicVf> vfs(String pf) {
+        JsonArray pfs = JsonParser.parseString(runner.check(List.of(nicemu, "-j", "pf", "show", pf))).getAsJsonArray();
+        List<NicVf> vfs = new ArrayList<>();
+        for (JsonElement p : pfs) {
+            if (!p.getAsJsonObject().get("pf").getAsString().equals(pf)) {
+                continue;
+            }
+            for (JsonElement e : p.getAsJsonObject().getAsJsonArray("vfs")) {
+                JsonObject v = e.getAsJsonObject();
+                vfs.add(new NicVf(v.get("vf").getAsInt(), v.get("netns").getAsString(), v.get("ifname").getAsString(),
+                        v.get("mac").getAsString()));
+            }
+        }
+        return vfs;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.mirrortunnel.agent.nic;
 
+import java.util.List;
 import java.util.Set;
 import org.mirrortunnel.agent.api.v1.VfCounters;
 
@@ -14,8 +15,18 @@ public interface NicDriver {
     /** Features a VF may lack (an in-tree driver has no VFd files). */
     enum Capability { VLAN_MIRROR, LOOPBACK, LINK_STATE }
 
+    /**
+     * A VF as the NIC reports it. {@code netns} is null where the NIC cannot tell where the VF's netdev is
+     * (for example, passed to a VM); else "" is the agent's own namespace. {@code mac} is "" when unknown.
+     */
+    record NicVf(int vf, String netns, String ifname, String mac) {
+    }
+
     /** "i40e" or "emulated". */
     String name();
+
+    /** The VFs the PF has now, by index. */
+    List<NicVf> vfs(String pf);
 
     Set<Capability> capabilities(VfId vf);
 

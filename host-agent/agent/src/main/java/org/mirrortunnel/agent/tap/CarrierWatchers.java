@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.logging.Logger;
 import org.mirrortunnel.agent.exec.CommandRunner;
 import org.mirrortunnel.agent.exec.ExecException;
@@ -36,6 +38,7 @@ public final class CarrierWatchers implements AutoCloseable {
     private final Path pidDir;
     private final Listener listener;
     private final List<Process> processes = new ArrayList<>();
+    private final Set<String> watched = new HashSet<>();
     private volatile boolean closing;
 
     public CarrierWatchers(CommandRunner runner, TapDriver tap, Path pidDir, Listener listener) {
@@ -45,10 +48,18 @@ public final class CarrierWatchers implements AutoCloseable {
         this.listener = listener;
     }
 
-    public void start(Collection<String> namespaces) throws IOException {
+    /** Starts a watcher for each namespace that has none yet. */
+    public synchronized void start(Collection<String> namespaces) {
         for (String netns : namespaces) {
-            endLeftover(netns);
-            spawn(netns);
+            if (!watched.add(netns)) {
+                continue;
+            }
+            try {
+                endLeftover(netns);
+                spawn(netns);
+            } catch (IOException e) {
+                listener.failed(netns, "cannot start the TAP watcher of '" + netns + "': " + e.getMessage());
+            }
         }
     }
 

@@ -101,14 +101,26 @@ public final class EbpfTap implements TapDriver {
     @Override
     public Set<Integer> sessions(String netns, String dev) {
         Set<Integer> ids = new TreeSet<>();
+        show(netns, dev).forEach(s -> ids.add(s.get("id").getAsInt()));
+        return ids;
+    }
+
+    @Override
+    public boolean tunnelCarrier(String netns, String dev, int id) {
+        return show(netns, dev).stream().filter(s -> s.get("id").getAsInt() == id).findFirst()
+                .orElseThrow(() -> new ExecException("mtapctl shows no session " + id + " on " + dev))
+                .get("tunnel_carrier").getAsBoolean();
+    }
+
+    /** The sessions of a port as {@code mtapctl show} describes them. */
+    private List<JsonObject> show(String netns, String dev) {
+        List<JsonObject> sessions = new ArrayList<>();
         for (JsonElement port : JsonParser.parseString(runner.check(command(netns, true, "show", dev))).getAsJsonArray()) {
             if (port.getAsJsonObject().get("dev").getAsString().equals(dev)) {
-                for (JsonElement s : port.getAsJsonObject().getAsJsonArray("sessions")) {
-                    ids.add(s.getAsJsonObject().get("id").getAsInt());
-                }
+                port.getAsJsonObject().getAsJsonArray("sessions").forEach(s -> sessions.add(s.getAsJsonObject()));
             }
         }
-        return ids;
+        return sessions;
     }
 
     @Override

@@ -26,6 +26,9 @@ public interface TapDriver {
 
     TapCounters stats(String netns, String dev, int id);
 
+    /** Whether the tunnel of a session has carrier now, as the TAP sees it: the session copies only then. */
+    boolean tunnelCarrier(String netns, String dev, int id);
+
     /**
      * The long-running program that makes the TAP follow its tunnels' carrier in a namespace and prints one
      * JSON line per change ({"event":"session","tunnel":T,"active":B,...}).

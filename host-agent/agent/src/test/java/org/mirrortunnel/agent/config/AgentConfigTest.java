@@ -32,7 +32,8 @@ class AgentConfigTest {
         AgentConfig c = AgentConfig.load(Path.of("agent.sample.json"));
         assertEquals("host-1", c.agentId);
         assertEquals("/etc/mirror-agent/ca.pem", c.tls.clientCa);
-        assertEquals(2, c.inventory.get(0).vfs.size());
+        assertEquals("1-8", c.inventory.get(0).tunnels);
+        assertEquals(2, c.inventory.get(1).vfs.size());
     }
 
     @Test

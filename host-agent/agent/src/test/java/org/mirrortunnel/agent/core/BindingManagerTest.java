@@ -146,6 +146,18 @@ class BindingManagerTest {
     }
 
     @Test
+    void aLinkFlipIsRecordedForARestart() throws Exception {
+        manager.apply(Bindings.binding("s1", "svc0", 1, 100).build());
+        manager.setEnabled("s1", false);
+
+        host.link.put(TUNNEL, "enable"); // what a restart must undo
+        BindingManager restarted = newManager();
+        assertTrue(restarted.restore(new StateStore(stateDir).load()).isEmpty());
+        assertEquals(BindingState.DISABLED, restarted.status("s1").getState());
+        assertEquals("disable", host.linkState(TUNNEL));
+    }
+
+    @Test
     void carrierLossMakesTheBindingPending() {
         manager.apply(Bindings.binding("s1", "svc0", 1, 100).build());
 
@@ -158,7 +170,7 @@ class BindingManagerTest {
     }
 
     @Test
-    void restartReappliesWithoutDuplicatesAndReleasesWhatIsNoLongerDesired() throws IOException {
+    void restartReappliesWithoutDuplicatesAndReleasesWhatIsNoLongerDesired() throws Exception {
         manager.apply(Bindings.binding("s1", "svc0", 1, 100).build());
         manager.apply(Bindings.binding("s2", "svc1", 3, 200).build());
         String applied = host.snapshot();
@@ -166,10 +178,10 @@ class BindingManagerTest {
         host.sessions.clear();
         List<Entry> saved = new ArrayList<>(new StateStore(stateDir).load());
         saved.replaceAll(e -> e.id().equals("s2") ? new Entry("s2", null, e.owned(), false, null) : e);
-        new StateStore(stateDir).save(saved);
+        new StateStore(stateDir).save(saved, true);
 
         BindingManager restarted = newManager();
-        assertTrue(restarted.restore().isEmpty());
+        assertTrue(restarted.restore(new StateStore(stateDir).load()).isEmpty());
 
         assertEquals(Set.of("ns-a/svc0#1"), host.sessions.keySet());
         assertEquals(Set.of(100), host.vlanMirror(MONITOR));
@@ -282,6 +294,62 @@ class BindingManagerTest {
     }
 
     @Test
+    void aVlanSwapOnAMonitorVfAtItsLimitTakesAwayBeforeItAdds() {
+        Set<Integer> foreign = new TreeSet<>();
+        for (int v = 1000; foreign.size() < NicDriver.MAX_VLAN_MIRROR - 2; v++) {
+            foreign.add(v);
+        }
+        host.vlanMirror.put(MONITOR, new TreeSet<>(foreign));
+        manager.apply(Bindings.binding("m1", "svc0", 1, 100).addVlans(101).clearSources().build());
+        assertEquals(NicDriver.MAX_VLAN_MIRROR, host.vlanMirror(MONITOR).size());
+        host.changes.clear();
+
+        assertEquals(BindingState.ACTIVE, manager.apply(Bindings.binding("m1", "svc0", 1, 100).addVlans(102)
+                .clearSources().build()).getState());
+        assertEquals(List.of("removeVlanMirror pf0/2 [101]", "addVlanMirror pf0/2 [102]"), host.changes);
+
+        SyncBindingsResponse r = manager.sync(List.of(Bindings.binding("m1", "svc0", 1, 103).addVlans(104)
+                .clearSources().build(), Bindings.binding("m2", "svc1", 3, 105).clearMonitors().build()));
+        assertEquals(List.of(BindingState.ACTIVE, BindingState.ACTIVE),
+                r.getAppliedList().stream().map(a -> a.getState()).toList(), r.toString());
+        Set<Integer> expected = new TreeSet<>(foreign);
+        expected.addAll(Set.of(103, 104));
+        assertEquals(expected, host.vlanMirror(MONITOR));
+    }
+
+    @Test
+    void aMonitorOnlyBindingIsActiveWhateverEnabledSays() {
+        var status = manager.apply(Bindings.binding("m1", "svc0", 1, 100).clearSources().setEnabled(false).build());
+
+        assertEquals(BindingState.ACTIVE, status.getState());
+        assertEquals(Set.of(100), host.vlanMirror(MONITOR));
+        assertEquals(BindingState.DISABLED, manager.apply(Bindings.binding("s1", "svc0", 1, 200).setEnabled(false)
+                .build()).getState(), "with sources, enabled = false switches the tunnel off");
+    }
+
+    @Test
+    void aBindingReappliedOnATunnelThatLostCarrierReportsWhatTheHostShows() {
+        manager.apply(Bindings.binding("s1", "svc0", 1, 100).build());
+        manager.setEnabled("s1", false);
+        manager.carrier("ns-a", "tun0", false); // the watcher saw the tunnel go down
+        manager.remove("s1");
+
+        assertEquals(BindingState.ACTIVE, manager.apply(Bindings.binding("s2", "svc0", 1, 100).build()).getState());
+    }
+
+    @Test
+    void aJointlyRemovedVlanIsGivenBackWhenItsBindingFailsToGo() {
+        manager.sync(List.of(Bindings.binding("a", "svc0", 1, 100).build(), Bindings.binding("b", "svc1", 3, 101).build()));
+        host.failOn = "detach";
+
+        SyncBindingsResponse r = manager.sync(List.of());
+
+        assertEquals(1, r.getRemovedCount(), r.toString());
+        assertEquals(Set.of(100), host.vlanMirror(MONITOR), "the binding that could not go keeps its VLAN");
+        assertEquals(List.of("a"), manager.list().stream().map(s -> s.getId()).toList());
+    }
+
+    @Test
     void aPortHoldsAtMostSixteenSessions() {
         for (int i = 1; i <= 16; i++) {
             host.attach(new org.mirrortunnel.agent.tap.TapSession("ns-a", "svc0", i, "x", null, List.of(), 0, 0, null));
@@ -306,7 +374,7 @@ class BindingManagerTest {
     }
 
     @Test
-    void stateIsSavedAtomicallyAsJson() throws IOException {
+    void stateIsSavedAtomicallyAsJson() throws Exception {
         manager.apply(Bindings.binding("s1", "svc0", 1, 100).build());
 
         String saved = Files.readString(stateDir.resolve("bindings.json"));

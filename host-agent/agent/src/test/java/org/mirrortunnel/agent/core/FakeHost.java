@@ -24,6 +24,8 @@ public final class FakeHost implements NicDriver, TapDriver {
     final Map<String, TapSession> sessions = new TreeMap<>();
     public final List<String> changes = new ArrayList<>();
     Set<Capability> capabilities = EnumSet.allOf(Capability.class);
+    /** The VFs of each PF the NIC reports; null: those of the test inventory. */
+    Map<String, List<NicVf>> reported;
     /** Operation name ("addVlanMirror", "setLoopback", "attach", "setLinkState", ...) to fail once. */
     public String failOn;
 
@@ -57,6 +59,18 @@ public final class FakeHost implements NicDriver, TapDriver {
     }
 
     @Override
+    public List<NicVf> vfs(String pf) {
+        if (reported != null) {
+            if (!reported.containsKey(pf)) {
+                throw new ExecException("no PF " + pf);
+            }
+            return reported.get(pf);
+        }
+        return Bindings.INVENTORY.all().stream().filter(v -> v.id().pf().equals(pf))
+                .map(v -> new NicVf(v.id().vf(), v.netns(), v.ifname(), "")).toList();
+    }
+
+    @Override
     public Set<Capability> capabilities(VfId vf) {
         return capabilities;
     }
@@ -66,8 +80,14 @@ public final class FakeHost implements NicDriver, TapDriver {
         return new TreeSet<>(vlanMirror.getOrDefault(vf, Set.of()));
     }
 
+    /** Refuses, as the NIC does, to take a VF past {@link #MAX_VLAN_MIRROR} VLANs. */
     @Override
     public void addVlanMirror(VfId vf, Set<Integer> vlans) {
+        Set<Integer> after = vlanMirror(vf);
+        after.addAll(vlans);
+        if (after.size() > MAX_VLAN_MIRROR) {
+            throw new ExecException("VF " + vf + " would mirror " + after.size() + " VLANs");
+        }
         change("addVlanMirror", vf + " " + vlans);
         vlanMirror.computeIfAbsent(vf, k -> new TreeSet<>()).addAll(vlans);
     }
@@ -136,6 +156,16 @@ public final class FakeHost implements NicDriver, TapDriver {
     @Override
     public TapCounters stats(String netns, String dev, int id) {
         return TapCounters.newBuilder().setSeen(id).setMirrored(id).build();
+    }
+
+    @Override
+    public boolean tunnelCarrier(String netns, String dev, int id) {
+        TapSession s = sessions.get(key(netns, dev, id));
+        if (s == null) {
+            throw new ExecException("no session " + id + " on " + dev);
+        }
+        VfId tunnel = Bindings.INVENTORY.tunnelAt(netns, s.tunnel()).orElseThrow().id();
+        return !"disable".equals(link.get(tunnel));
     }
 
     @Override

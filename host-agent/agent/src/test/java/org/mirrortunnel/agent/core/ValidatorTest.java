@@ -20,6 +20,7 @@ import org.mirrortunnel.agent.api.v1.MonitorPort;
 import org.mirrortunnel.agent.api.v1.SourcePort;
 
 class ValidatorTest {
+    private static final String HUGE = "x".repeat(20_000);
     private final Validator validator = new Validator(Bindings.INVENTORY, 100, 3000);
 
     private static Binding good() {
@@ -51,7 +52,11 @@ class ValidatorTest {
                 bad("sources[0].ifname", b -> source(b).setIfname("svc0;reboot")),
                 bad("sources[0].ifname", b -> source(b).setIfname("..")),
                 bad("sources[0].ifname", b -> source(b).setIfname("tun0")),
+                bad("sources[0].ifname", b -> source(b).setIfname("tun1")),
+                bad("sources[0].ifname", b -> source(b).setIfname("-x")),
                 bad("sources[0].netns", b -> source(b).setNetns("../etc")),
+                bad("sources[0].netns", b -> source(b).setNetns("-n")),
+                bad("sources[0].tunnel", b -> source(b).setTunnel(source(b).getTunnel().toBuilder().setPf("-p"))),
                 bad("sources[0].tunnel", b -> source(b).setTunnel(Bindings.vf(9))),
                 bad("sources[0].tunnel", b -> source(b).setTunnel(Bindings.vf(2))),
                 bad("sources[0].tunnel", b -> source(b).setNetns("ns-b")),
@@ -76,7 +81,15 @@ class ValidatorTest {
                 bad("filter.src_port", b -> b.getFilterBuilder().setIpProtocol(1).setSrcPort(80)),
                 bad("filter.dst_port", b -> b.getFilterBuilder().setIpProtocol(6).setDstPort(70000)),
                 bad("monitors[0].vf", b -> b.setMonitors(0, MonitorPort.newBuilder().setVf(Bindings.vf(1)))),
-                bad("monitors[1].vf", b -> b.addMonitors(b.getMonitors(0))));
+                bad("monitors[1].vf", b -> b.addMonitors(b.getMonitors(0))),
+                bad("id", b -> b.setId(HUGE)),
+                bad("sources[0].ifname", b -> source(b).setIfname(HUGE)),
+                bad("sources[0].netns", b -> source(b).setNetns(HUGE)),
+                bad("sources[0].tunnel", b -> source(b).setTunnel(source(b).getTunnel().toBuilder().setPf(HUGE))),
+                bad("monitors[0].vf", b -> b.setMonitors(0, MonitorPort.newBuilder().setVf(Bindings.vf(2).toBuilder()
+                        .setPf(HUGE)))),
+                bad("filter.src_prefix", b -> b.getFilterBuilder().setSrcPrefix(HUGE)),
+                bad("filter.dst_prefix", b -> b.getFilterBuilder().setDstPrefix("1".repeat(20_000))));
     }
 
     private static Arguments bad(String field, Consumer<Binding.Builder> change) {
@@ -91,5 +104,6 @@ class ValidatorTest {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> validator.validate(b.build(), "x."));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().startsWith("x." + field + ":"), e.getStatus().getDescription());
+        assertTrue(e.getStatus().getDescription().length() < 300, "values are quoted cut short");
     }
 }

@@ -142,6 +142,20 @@ class AgentServiceTest {
     }
 
     @Test
+    void aHugeValueIsAnInvalidArgumentWithAShortMessage() {
+        var s = stub(channel);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> s.applyBinding(
+                ApplyBindingRequest.newBuilder().setBinding(Bindings.binding("x".repeat(9000), "svc0", 1, 100)).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+        assertTrue(e.getStatus().getDescription().startsWith("id: 'xxx"), e.getStatus().getDescription());
+        assertTrue(e.getStatus().getDescription().length() < 200);
+        assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
+                () -> s.removeBinding(RemoveBindingRequest.newBuilder().setId("y".repeat(20_000)).build()))
+                .getStatus().getCode());
+        assertTrue(host.changes.isEmpty());
+    }
+
+    @Test
     void watchStartsWithTheCurrentStateThenFollowsChanges() {
         var s = stub(channel);
         s.applyBinding(ApplyBindingRequest.newBuilder().setBinding(Bindings.binding("s1", "svc0", 1, 100)).build());

@@ -31,6 +31,17 @@ class EmulatedNicTest {
     }
 
     @Test
+    void theVfsAndWhereTheyLiveComeFromPfShow() {
+        RecordingRunner runner = new RecordingRunner(argv -> new CommandResult(0, "[{\"pf\":\"pf0\",\"vfs\":["
+                + "{\"vf\":1,\"netns\":\"nsf\",\"ifname\":\"tun0\",\"mac\":\"02:00:00:00:00:01\",\"carrier\":true},"
+                + "{\"vf\":2,\"netns\":\"nmf\",\"ifname\":\"mon0\",\"mac\":\"02:00:00:00:00:02\"}]}]", ""));
+
+        assertEquals(List.of(new NicDriver.NicVf(1, "nsf", "tun0", "02:00:00:00:00:01"),
+                new NicDriver.NicVf(2, "nmf", "mon0", "02:00:00:00:00:02")), new EmulatedNic(runner, "nicemu").vfs("pf0"));
+        assertEquals(List.of(List.of("nicemu", "-j", "pf", "show", "pf0")), runner.calls);
+    }
+
+    @Test
     void nicemusErrorBecomesTheFailure() {
         RecordingRunner runner = new RecordingRunner(argv -> new CommandResult(1, "", "nicemu: VF 2 not present\n"));
         ExecException e = assertThrows(ExecException.class, () -> new EmulatedNic(runner, "nicemu").setLoopback(VF, false));
