@@ -3,12 +3,12 @@
  * filter and sampling accept the packet gets a copy tagged with one of its VLANs, cloned to the egress of
  * its tunnel device. The original always continues unchanged (TC_ACT_OK). */
 #include <linux/bpf.h>
-#include <linux/if_ether.h>
-#include <linux/in.h>
 #include <linux/pkt_cls.h>
-#include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
-#include "tap.h"
+
+#define TAP_PKT struct __sk_buff
+#define tap_load_bytes bpf_skb_load_bytes
+#include "flow.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -30,152 +30,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct tap_stats);
 } stats SEC(".maps");
-
-struct flow {
-	__u8 family; /* 0: not IP */
-	__u8 proto;
-	__u8 has_ports;
-	__u16 sport;
-	__u16 dport;
-	__u32 src[4];
-	__u32 dst[4];
-};
-
-#define IPV6_EXT_MAX 4
-
-static __always_inline int is_vlan(__be16 proto)
-{
-	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
-}
-
-static __always_inline int has_ports(__u8 proto)
-{
-	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP;
-}
-
-/* Reads the flow key with bpf_skb_load_bytes (works on non-linear skbs). In-payload 802.1Q/802.1ad tags
- * (up to two) are skipped; a tag in skb metadata is not in the data at all. */
-static __always_inline void parse_flow(struct __sk_buff *skb, struct flow *f)
-{
-	__u32 off = ETH_HLEN;
-	__be16 proto;
-	__u8 frag = 0;
-
-	if (bpf_skb_load_bytes(skb, 12, &proto, sizeof(proto)))
-		return;
-	for (int i = 0; i < 2 && is_vlan(proto); i++) {
-		if (bpf_skb_load_bytes(skb, off + 2, &proto, sizeof(proto)))
-			return;
-		off += 4;
-	}
-	if (proto == bpf_htons(ETH_P_IP)) {
-		__u8 h[20];
-
-		if (bpf_skb_load_bytes(skb, off, h, sizeof(h)))
-			return;
-		f->family = 4;
-		f->proto = h[9];
-		__builtin_memcpy(&f->src[0], &h[12], 4);
-		__builtin_memcpy(&f->dst[0], &h[16], 4);
-		frag = ((h[6] & 0x1f) | h[7]) != 0;
-		off += (h[0] & 0x0f) * 4;
-	} else if (proto == bpf_htons(ETH_P_IPV6)) {
-		__u8 h[40];
-		__u8 nh;
-
-		if (bpf_skb_load_bytes(skb, off, h, sizeof(h)))
-			return;
-		f->family = 6;
-		__builtin_memcpy(f->src, &h[8], 16);
-		__builtin_memcpy(f->dst, &h[24], 16);
-		nh = h[6];
-		off += 40;
-		for (int i = 0; i < IPV6_EXT_MAX; i++) {
-			__u8 e[4];
-
-			if (nh != 0 && nh != 43 && nh != 44 && nh != 51 && nh != 60)
-				break;
-			if (bpf_skb_load_bytes(skb, off, e, sizeof(e)))
-				return;
-			if (nh == 44) {
-				frag = ((e[2] << 8 | e[3]) & 0xfff8) != 0;
-				off += 8;
-			} else if (nh == 51) {
-				off += (e[1] + 2) * 4;
-			} else {
-				off += (e[1] + 1) * 8;
-			}
-			nh = e[0];
-		}
-		f->proto = nh;
-	} else {
-		return;
-	}
-	if (has_ports(f->proto) && !frag) {
-		__be16 p[2];
-
-		if (bpf_skb_load_bytes(skb, off, p, sizeof(p)) == 0) {
-			f->sport = bpf_ntohs(p[0]);
-			f->dport = bpf_ntohs(p[1]);
-			f->has_ports = 1;
-		}
-	}
-}
-
-static __always_inline int prefix_match(const __u32 *addr, const __u32 *pfx, const __u32 *mask)
-{
-	for (int i = 0; i < 4; i++)
-		if ((addr[i] & mask[i]) != pfx[i])
-			return 0;
-	return 1;
-}
-
-static __always_inline int filter_match(const struct tap_session *s, const struct flow *f)
-{
-	if (!s->flags)
-		return 1;
-	if (!f->family)
-		return 0;
-	if ((s->flags & (TAP_F_SRC | TAP_F_DST)) && s->family != f->family)
-		return 0;
-	if ((s->flags & TAP_F_SRC) && !prefix_match(f->src, s->src, s->src_mask))
-		return 0;
-	if ((s->flags & TAP_F_DST) && !prefix_match(f->dst, s->dst, s->dst_mask))
-		return 0;
-	if ((s->flags & TAP_F_PROTO) && s->proto != f->proto)
-		return 0;
-	if ((s->flags & (TAP_F_SPORT | TAP_F_DPORT)) && !f->has_ports)
-		return 0;
-	if ((s->flags & TAP_F_SPORT) && s->sport != f->sport)
-		return 0;
-	if ((s->flags & TAP_F_DPORT) && s->dport != f->dport)
-		return 0;
-	return 1;
-}
-
-static __always_inline __u32 fmix32(__u32 h)
-{
-	h ^= h >> 16;
-	h *= 0x85ebca6b;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35;
-	h ^= h >> 16;
-	return h;
-}
-
-/* Symmetric in (src, dst) and (sport, dport): both directions of a flow hash alike. */
-static __always_inline __u32 flow_hash(const struct flow *f)
-{
-	__u32 x = 0, s = 0;
-
-	for (int i = 0; i < 4; i++) {
-		x ^= f->src[i] ^ f->dst[i];
-		s += f->src[i] + f->dst[i];
-	}
-	__u32 ports = ((__u32)(f->sport ^ f->dport) << 16) | ((f->sport + f->dport) & 0xffff);
-
-	return fmix32(fmix32(fmix32(x) ^ s) ^ ports ^ f->proto);
-}
 
 /* A global function: verified once on its own, not once per loop iteration and path of the caller. */
 __noinline int tap_session_run(struct __sk_buff *skb, __u32 slot, const struct flow *f)

@@ -1,0 +1,165 @@
+/* The TAP's packet logic, shared by the eBPF TAP (tap.bpf.c) and the DPDK TAP (native-tap/dpdk): the
+ * flow key, the session filter and the symmetric flow hash, so both TAPs filter alike and send a flow
+ * to the same VLAN. The includer defines TAP_PKT (its packet type) and
+ * tap_load_bytes(const TAP_PKT *pkt, __u32 off, void *to, __u32 len), which returns 0 when it copied
+ * len bytes. */
+#ifndef MT_TAP_FLOW_H
+#define MT_TAP_FLOW_H
+
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/types.h>
+#include <bpf/bpf_endian.h>
+#include "tap.h"
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+struct flow {
+	__u8 family; /* 0: not IP */
+	__u8 proto;
+	__u8 has_ports;
+	__u16 sport;
+	__u16 dport;
+	__u32 src[4];
+	__u32 dst[4];
+};
+
+#define IPV6_EXT_MAX 4
+
+static __always_inline int is_vlan(__be16 proto)
+{
+	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
+}
+
+static __always_inline int has_ports(__u8 proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP;
+}
+
+/* Reads the flow key with tap_load_bytes (which must work on non-linear packets). In-payload 802.1Q/802.1ad
+ * tags (up to two) are skipped; a tag held in metadata (skb, mbuf) is not in the data at all. */
+static __always_inline void parse_flow(const TAP_PKT *pkt, struct flow *f)
+{
+	__u32 off = ETH_HLEN;
+	__be16 proto;
+	__u8 frag = 0;
+
+	if (tap_load_bytes(pkt, 12, &proto, sizeof(proto)))
+		return;
+	for (int i = 0; i < 2 && is_vlan(proto); i++) {
+		if (tap_load_bytes(pkt, off + 2, &proto, sizeof(proto)))
+			return;
+		off += 4;
+	}
+	if (proto == bpf_htons(ETH_P_IP)) {
+		__u8 h[20];
+
+		if (tap_load_bytes(pkt, off, h, sizeof(h)))
+			return;
+		f->family = 4;
+		f->proto = h[9];
+		__builtin_memcpy(&f->src[0], &h[12], 4);
+		__builtin_memcpy(&f->dst[0], &h[16], 4);
+		frag = ((h[6] & 0x1f) | h[7]) != 0;
+		off += (h[0] & 0x0f) * 4;
+	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+		__u8 h[40];
+		__u8 nh;
+
+		if (tap_load_bytes(pkt, off, h, sizeof(h)))
+			return;
+		f->family = 6;
+		__builtin_memcpy(f->src, &h[8], 16);
+		__builtin_memcpy(f->dst, &h[24], 16);
+		nh = h[6];
+		off += 40;
+		for (int i = 0; i < IPV6_EXT_MAX; i++) {
+			__u8 e[4];
+
+			if (nh != 0 && nh != 43 && nh != 44 && nh != 51 && nh != 60)
+				break;
+			if (tap_load_bytes(pkt, off, e, sizeof(e)))
+				return;
+			if (nh == 44) {
+				frag = ((e[2] << 8 | e[3]) & 0xfff8) != 0;
+				off += 8;
+			} else if (nh == 51) {
+				off += (e[1] + 2) * 4;
+			} else {
+				off += (e[1] + 1) * 8;
+			}
+			nh = e[0];
+		}
+		f->proto = nh;
+	} else {
+		return;
+	}
+	if (has_ports(f->proto) && !frag) {
+		__be16 p[2];
+
+		if (tap_load_bytes(pkt, off, p, sizeof(p)) == 0) {
+			f->sport = bpf_ntohs(p[0]);
+			f->dport = bpf_ntohs(p[1]);
+			f->has_ports = 1;
+		}
+	}
+}
+
+static __always_inline int prefix_match(const __u32 *addr, const __u32 *pfx, const __u32 *mask)
+{
+	for (int i = 0; i < 4; i++)
+		if ((addr[i] & mask[i]) != pfx[i])
+			return 0;
+	return 1;
+}
+
+static __always_inline int filter_match(const struct tap_session *s, const struct flow *f)
+{
+	if (!s->flags)
+		return 1;
+	if (!f->family)
+		return 0;
+	if ((s->flags & (TAP_F_SRC | TAP_F_DST)) && s->family != f->family)
+		return 0;
+	if ((s->flags & TAP_F_SRC) && !prefix_match(f->src, s->src, s->src_mask))
+		return 0;
+	if ((s->flags & TAP_F_DST) && !prefix_match(f->dst, s->dst, s->dst_mask))
+		return 0;
+	if ((s->flags & TAP_F_PROTO) && s->proto != f->proto)
+		return 0;
+	if ((s->flags & (TAP_F_SPORT | TAP_F_DPORT)) && !f->has_ports)
+		return 0;
+	if ((s->flags & TAP_F_SPORT) && s->sport != f->sport)
+		return 0;
+	if ((s->flags & TAP_F_DPORT) && s->dport != f->dport)
+		return 0;
+	return 1;
+}
+
+static __always_inline __u32 fmix32(__u32 h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6b;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35;
+	h ^= h >> 16;
+	return h;
+}
+
+/* Symmetric in (src, dst) and (sport, dport): both directions of a flow hash alike. */
+static __always_inline __u32 flow_hash(const struct flow *f)
+{
+	__u32 x = 0, s = 0;
+
+	for (int i = 0; i < 4; i++) {
+		x ^= f->src[i] ^ f->dst[i];
+		s += f->src[i] + f->dst[i];
+	}
+	__u32 ports = ((__u32)(f->sport ^ f->dport) << 16) | ((f->sport + f->dport) & 0xffff);
+
+	return fmix32(fmix32(fmix32(x) ^ s) ^ ports ^ f->proto);
+}
+
+#endif
