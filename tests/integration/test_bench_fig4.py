@@ -1,0 +1,96 @@
+"""Smoke runs of tools/bench/fig4: the report's shape, copy delivery per configuration, and cleanup. No
+timing assertions: the machine is shared and noisy."""
+import json
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_bench_smoke import bench_namespaces, check_spread, processes_naming
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "tools" / "bench" / "fig4"
+CONFIGS = ["baseline", "dpdk-tap", "dpdk-tap-off", "dpdk-tap-off-gate", "ebpf-fe", "ebpf-be", "ovs", "ovs-mirror"]
+MIRRORING = {"dpdk-tap", "ebpf-fe", "ebpf-be", "ovs-mirror"}
+
+
+@pytest.fixture
+def started():
+    """Starts the benchmark with extra arguments; kills what is still running at teardown."""
+    procs = []
+
+    def start(*args):
+        procs.append(subprocess.Popen([str(BENCH), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True))
+        return procs[-1]
+
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_quick_run_reports_every_configuration_and_its_copies(started):
+    proc = started("--quick", "--json")
+    out, err = proc.communicate(timeout=600)
+    assert (proc.returncode, bench_namespaces(proc.pid)) == (0, []), err
+    report = json.loads(out)
+
+    assert report["machine"]["nproc"] >= 1 and report["rounds"] == 1
+    assert [c["name"] for c in report["configs"]] == CONFIGS
+    assert len(report["samples"]) == 1 and sorted(report["samples"][0]) == sorted(CONFIGS)
+    for c in report["configs"]:
+        check_spread(c["ratio"])
+        check_spread(c["cpu_ratio"])
+        assert c["pps_median"] > 0 and c["cpu_ns_per_packet_median"] > 0 and c["offered_pps_median"] > 0, c
+        # Every mirroring configuration copies what the NSF forwards; the others copy nothing (the DPDK
+        # TAP's session is there in the -off ones, its tunnel down).
+        if c["name"] in MIRRORING:
+            assert c["copies_per_forwarded"] > 0.9, c
+        else:
+            assert c["copies"] == 0, c
+    base = report["configs"][0]
+    assert base["ratio"]["min"] == base["ratio"]["max"] == 1.0
+    mirror = report["configs"][CONFIGS.index("ovs-mirror")]
+    check_spread(mirror["ratio_to_ovs"])
+    check_spread(mirror["cpu_ratio_to_ovs"])
+    assert set(report["verdicts"]) == {"back_over_front_cost_ratio", "back_over_front_cost_cpu_ratio", "dpdk_tap",
+                                       "ovs_mirror_to_ovs"}
+
+
+def children(pid):
+    """(pid, command) of the processes whose parent is pid."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, rest = text.split("(", 1)[1].rsplit(")", 1)
+        if int(rest.split()[1]) == pid:
+            out.append((int(stat.parent.name), name))
+    return out
+
+
+def alive(pid):
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_interrupted_run_removes_everything_it_made(started):
+    proc = started("--rounds", "100", "--seconds", "1")
+    # The first round proves mt-l2fwd, OVS and every TAP were up.
+    next(line for line in proc.stderr if "round 1/100" in line)
+    namespaces = bench_namespaces(proc.pid)
+    spawned = children(proc.pid)
+    assert len(namespaces) == 6
+    assert {"mt-l2fwd", "ovs-vswitchd", "ovsdb-server"} <= {name for _, name in spawned}, spawned
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=60) != 0
+    assert bench_namespaces(proc.pid) == []
+    assert processes_naming(namespaces) == []
+    assert [(pid, name) for pid, name in spawned if alive(pid)] == []
