@@ -435,6 +435,7 @@ struct mtd *mtd_create(const struct mtd_conf *conf, char *err, size_t errlen)
 	struct mtd *t;
 	char name[RTE_MEMPOOL_NAMESIZE];
 	unsigned pool = conf->pool_size ? conf->pool_size : DEFAULT_POOL;
+	unsigned cache = RTE_MIN(256u, pool / 2); /* a mempool's cache may hold at most 2/3 of it */
 	unsigned lcore, idx = 0;
 	size_t qsz;
 
@@ -456,9 +457,9 @@ struct mtd *mtd_create(const struct mtd_conf *conf, char *err, size_t errlen)
 	RTE_LCORE_FOREACH(lcore)
 		t->txq_of_lcore[lcore] = (uint16_t)idx++;
 	snprintf(name, sizeof(name), "mtd_hdr_%p", (void *)t);
-	t->hdr_pool = rte_pktmbuf_pool_create(name, pool, 256, 0, RTE_PKTMBUF_HEADROOM + HDR_ROOM, (int)rte_socket_id());
+	t->hdr_pool = rte_pktmbuf_pool_create(name, pool, cache, 0, RTE_PKTMBUF_HEADROOM + HDR_ROOM, (int)rte_socket_id());
 	snprintf(name, sizeof(name), "mtd_clone_%p", (void *)t);
-	t->clone_pool = rte_pktmbuf_pool_create(name, pool, 256, 0, 0, (int)rte_socket_id());
+	t->clone_pool = rte_pktmbuf_pool_create(name, pool, cache, 0, 0, (int)rte_socket_id());
 	qsz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
 	t->qsv = rte_zmalloc("mtd_qsbr", qsz, RTE_CACHE_LINE_SIZE);
 	t->ports = rte_zmalloc("mtd_ports", sizeof(t->ports[0]) * conf->nb_ports, RTE_CACHE_LINE_SIZE);
