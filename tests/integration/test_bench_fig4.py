@@ -14,25 +14,44 @@ CONFIGS = ["baseline", "dpdk-tap", "dpdk-tap-off", "dpdk-tap-off-gate", "ebpf-fe
 MIRRORING = {"dpdk-tap", "ebpf-fe", "ebpf-be", "ovs-mirror"}
 
 
+class Runs:
+    """Benchmark processes of one test. At teardown one that still runs is interrupted (once: a second
+    SIGINT would cut its cleanup short) and let finish its cleanup, which on a loaded machine can take
+    minutes; only then is it killed."""
+
+    def __init__(self):
+        self.procs = []
+        self.interrupted = set()
+
+    def start(self, *args):
+        self.procs.append(subprocess.Popen([str(BENCH), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                           text=True))
+        return self.procs[-1]
+
+    def interrupt(self, proc):
+        proc.send_signal(signal.SIGINT)
+        self.interrupted.add(proc.pid)
+
+    def close(self):
+        for proc in self.procs:
+            if proc.poll() is None and proc.pid not in self.interrupted:
+                self.interrupt(proc)
+            try:
+                proc.wait(timeout=300)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
 @pytest.fixture
-def started():
-    """Starts the benchmark with extra arguments; kills what is still running at teardown."""
-    procs = []
-
-    def start(*args):
-        procs.append(subprocess.Popen([str(BENCH), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      text=True))
-        return procs[-1]
-
-    yield start
-    for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+def runs():
+    r = Runs()
+    yield r
+    r.close()
 
 
-def test_quick_run_reports_every_configuration_and_its_copies(started):
-    proc = started("--quick", "--json")
+def test_quick_run_reports_every_configuration_and_its_copies(runs):
+    proc = runs.start("--quick", "--json")
     out, err = proc.communicate(timeout=600)
     assert (proc.returncode, bench_namespaces(proc.pid)) == (0, []), err
     report = json.loads(out)
@@ -60,38 +79,37 @@ def test_quick_run_reports_every_configuration_and_its_copies(started):
                                        "ovs_mirror_to_ovs"}
 
 
-def children(pid):
-    """(pid, command) of the processes whose parent is pid."""
-    out = []
+def processes():
+    """{(pid, start time): (parent pid, command name)} of every live process (the start time tells a reused
+    pid apart)."""
+    out = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
         except OSError:
             continue
         name, rest = text.split("(", 1)[1].rsplit(")", 1)
-        if int(rest.split()[1]) == pid:
-            out.append((int(stat.parent.name), name))
+        fields = rest.split()
+        if fields[0] != "Z":
+            out[(int(stat.parent.name), int(fields[19]))] = (int(fields[1]), name)
     return out
 
 
-def alive(pid):
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+def children(pid):
+    """{(pid, start time): command name} of the processes whose parent is pid."""
+    return {key: name for key, (ppid, name) in processes().items() if ppid == pid}
 
 
-def test_interrupted_run_removes_everything_it_made(started):
-    proc = started("--rounds", "100", "--seconds", "1")
-    # The first round proves mt-l2fwd, OVS and every TAP were up.
+def test_interrupted_run_removes_everything_it_made(runs):
+    proc = runs.start("--rounds", "100", "--seconds", "1", "--configs", "baseline,dpdk-tap,ebpf-be,ovs,ovs-mirror")
+    # The first round proves mt-l2fwd, OVS and the TAPs were up.
     next(line for line in proc.stderr if "round 1/100" in line)
     namespaces = bench_namespaces(proc.pid)
     spawned = children(proc.pid)
     assert len(namespaces) == 6
-    assert {"mt-l2fwd", "ovs-vswitchd", "ovsdb-server"} <= {name for _, name in spawned}, spawned
-    proc.send_signal(signal.SIGINT)
-    assert proc.wait(timeout=60) != 0
+    assert {"mt-l2fwd", "ovs-vswitchd", "ovsdb-server"} <= set(spawned.values()), spawned
+    runs.interrupt(proc)
+    assert proc.wait(timeout=300) != 0
     assert bench_namespaces(proc.pid) == []
     assert processes_naming(namespaces) == []
-    assert [(pid, name) for pid, name in spawned if alive(pid)] == []
+    assert [name for key, (_, name) in processes().items() if key in spawned] == []
