@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
@@ -24,6 +25,7 @@ struct port_stats {
 	uint64_t rx;
 	uint64_t tx;
 	uint64_t dropped;
+	uint64_t cpu_ns; /* --cpu-stats: thread CPU time of the bursts that received on this port */
 } __rte_cache_aligned;
 
 static volatile bool quit;
@@ -33,17 +35,19 @@ static char data_names[RTE_MAX_ETHPORTS][RTE_ETH_NAME_MAX_LEN];
 static struct port_stats stats[RTE_MAX_ETHPORTS];
 static unsigned burst = 32;
 static unsigned idle_us;
+static bool cpu_stats;
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: mt-l2fwd [EAL options] -- --tunnel PORT[,PORT...] [--ctl PATH] [--burst N] [--idle-us N]\n"
-		"                [--off unregister|gate] [--poll-ms N] [--pool N]\n"
+		"                [--off unregister|gate] [--poll-ms N] [--pool N] [--cpu-stats]\n"
 		"Forwards between the ports that are not tunnels, in pairs (0<->1, 2<->3, ... in port order), and\n"
 		"runs the DPDK TAP on them. --tunnel names the tunnel ports (DPDK port names, e.g. net_tap0);\n"
 		"--ctl serves the TAP's JSON commands on a Unix socket; --burst is the rx burst size (default 32);\n"
 		"--idle-us sleeps that long after a poll that found nothing (default 0: busy polling); --off,\n"
-		"--poll-ms and --pool set the TAP's off mode, link polling period and mbuf pool size.\n"
+		"--poll-ms and --pool set the TAP's off mode, link polling period and mbuf pool size; --cpu-stats\n"
+		"adds each port's cpu_ns: the thread CPU time spent forwarding what it received, TAP included.\n"
 		"Prints \"ready\" once forwarding, and the port counters as JSON on SIGINT/SIGTERM.\n");
 }
 
@@ -57,6 +61,14 @@ static uint16_t peer_of(unsigned i)
 	return data_ports[i ^ 1];
 }
 
+static uint64_t thread_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static int forward_loop(void *arg)
 {
 	unsigned me = rte_lcore_index((int)rte_lcore_id()), lcores = rte_lcore_count();
@@ -67,6 +79,7 @@ static int forward_loop(void *arg)
 
 		for (unsigned i = me; i < nb_data; i += lcores) {
 			uint16_t in = data_ports[i], out = peer_of(i);
+			uint64_t t0 = cpu_stats ? thread_ns() : 0;
 			uint16_t n = rte_eth_rx_burst(in, 0, pkts, (uint16_t)burst), sent;
 
 			if (!n)
@@ -81,6 +94,8 @@ static int forward_loop(void *arg)
 				stats[out].dropped += n - sent;
 				rte_pktmbuf_free_bulk(pkts + sent, n - sent);
 			}
+			if (cpu_stats)
+				stats[in].cpu_ns += thread_ns() - t0;
 		}
 		if (idle && idle_us)
 			rte_delay_us_sleep(idle_us);
@@ -130,6 +145,8 @@ static void print_stats(void)
 		mt_json_u64(&j, "rx", stats[data_ports[i]].rx);
 		mt_json_u64(&j, "tx", stats[data_ports[i]].tx);
 		mt_json_u64(&j, "dropped", stats[data_ports[i]].dropped);
+		if (cpu_stats)
+			mt_json_u64(&j, "cpu_ns", stats[data_ports[i]].cpu_ns);
 		mt_json_obj_end(&j);
 	}
 	mt_json_arr_end(&j);
@@ -143,7 +160,8 @@ int main(int argc, char **argv)
 		{ "tunnel", required_argument, NULL, 't' }, { "ctl", required_argument, NULL, 'c' },
 		{ "burst", required_argument, NULL, 'b' },  { "idle-us", required_argument, NULL, 'i' },
 		{ "off", required_argument, NULL, 'o' },    { "poll-ms", required_argument, NULL, 'p' },
-		{ "pool", required_argument, NULL, 'P' },   { "help", no_argument, NULL, 'h' },
+		{ "pool", required_argument, NULL, 'P' },   { "cpu-stats", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mtd_conf conf = { 0 };
@@ -180,6 +198,7 @@ int main(int argc, char **argv)
 			else
 				bad = mt_err("--off: '%s' is not unregister or gate", optarg);
 			break;
+		case 's': cpu_stats = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -204,8 +223,9 @@ int main(int argc, char **argv)
 		mt_err("%u ports besides the tunnels: forwarding needs pairs", nb_data);
 		return 2;
 	}
-	pool = rte_pktmbuf_pool_create("l2fwd", 8192 * nb_data - 1, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-				       (int)rte_socket_id());
+	/* Each rx ring full, a burst in flight per port, and the lcores' caches. */
+	pool = rte_pktmbuf_pool_create("l2fwd", (RING_SIZE + MAX_BURST) * nb_data + 256 * rte_lcore_count() + 1023,
+				       256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (!pool) {
 		mt_err("cannot create the mbuf pool: %s", rte_strerror(rte_errno));
 		return 1;
