@@ -92,6 +92,7 @@ def test_quick_run_reports_every_configuration_and_its_copies(runs):
     mirror = mrr["configs"][MRR.index("ovs-mirror")]
     check_spread(mirror["ratio_to_ovs"])
     check_spread(mirror["cpu_ratio_to_ovs"])
+    check_spread(mirror["ovs_cpu_ratio_to_ovs"])
     assert set(report["verdicts"]) == {"back_over_front_cost_parallel", "dpdk_tap_parallel", "back_over_front_cost_mrr",
                                        "back_over_front_cost_mrr_cpu", "ovs_mirror_to_ovs"}
 
