@@ -9,7 +9,10 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 #include "tap.h"
-#include "tap_flow.h"
+
+#define TAP_PKT struct __sk_buff
+#define tap_load_bytes bpf_skb_load_bytes
+#include "flow.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

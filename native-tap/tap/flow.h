@@ -1,14 +1,20 @@
-/* The TAP's flow key: parsing a packet, matching a session's filter, hashing a flow onto a session's
- * VLANs. Only sessions with a filter or several VLANs use it (tap_active.need_flow). */
+/* The TAP's packet logic, shared by the eBPF TAP (tap.bpf.c) and the DPDK TAP (native-tap/dpdk): the
+ * flow key, the session filter and the symmetric flow hash, so both TAPs filter alike and send a flow
+ * to the same VLAN. The includer defines TAP_PKT (its packet type) and
+ * tap_load_bytes(const TAP_PKT *pkt, __u32 off, void *to, __u32 len), which returns 0 when it copied
+ * len bytes. */
 #ifndef MT_TAP_FLOW_H
 #define MT_TAP_FLOW_H
 
-#include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
+#include <linux/types.h>
 #include <bpf/bpf_endian.h>
-#include <bpf/bpf_helpers.h>
 #include "tap.h"
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
 
 struct flow {
 	__u8 family; /* 0: not IP */
@@ -32,25 +38,25 @@ static __always_inline int has_ports(__u8 proto)
 	return proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP;
 }
 
-/* Reads the flow key with bpf_skb_load_bytes (works on non-linear skbs). In-payload 802.1Q/802.1ad tags
- * (up to two) are skipped; a tag in skb metadata is not in the data at all. */
-static __always_inline void parse_flow(struct __sk_buff *skb, struct flow *f)
+/* Reads the flow key with tap_load_bytes (which must work on non-linear packets). In-payload 802.1Q/802.1ad
+ * tags (up to two) are skipped; a tag held in metadata (skb, mbuf) is not in the data at all. */
+static __always_inline void parse_flow(const TAP_PKT *pkt, struct flow *f)
 {
 	__u32 off = ETH_HLEN;
 	__be16 proto;
 	__u8 frag = 0;
 
-	if (bpf_skb_load_bytes(skb, 12, &proto, sizeof(proto)))
+	if (tap_load_bytes(pkt, 12, &proto, sizeof(proto)))
 		return;
 	for (int i = 0; i < 2 && is_vlan(proto); i++) {
-		if (bpf_skb_load_bytes(skb, off + 2, &proto, sizeof(proto)))
+		if (tap_load_bytes(pkt, off + 2, &proto, sizeof(proto)))
 			return;
 		off += 4;
 	}
 	if (proto == bpf_htons(ETH_P_IP)) {
 		__u8 h[20];
 
-		if (bpf_skb_load_bytes(skb, off, h, sizeof(h)))
+		if (tap_load_bytes(pkt, off, h, sizeof(h)))
 			return;
 		f->family = 4;
 		f->proto = h[9];
@@ -62,7 +68,7 @@ static __always_inline void parse_flow(struct __sk_buff *skb, struct flow *f)
 		__u8 h[40];
 		__u8 nh;
 
-		if (bpf_skb_load_bytes(skb, off, h, sizeof(h)))
+		if (tap_load_bytes(pkt, off, h, sizeof(h)))
 			return;
 		f->family = 6;
 		__builtin_memcpy(f->src, &h[8], 16);
@@ -74,7 +80,7 @@ static __always_inline void parse_flow(struct __sk_buff *skb, struct flow *f)
 
 			if (nh != 0 && nh != 43 && nh != 44 && nh != 51 && nh != 60)
 				break;
-			if (bpf_skb_load_bytes(skb, off, e, sizeof(e)))
+			if (tap_load_bytes(pkt, off, e, sizeof(e)))
 				return;
 			if (nh == 44) {
 				frag = ((e[2] << 8 | e[3]) & 0xfff8) != 0;
@@ -93,7 +99,7 @@ static __always_inline void parse_flow(struct __sk_buff *skb, struct flow *f)
 	if (has_ports(f->proto) && !frag) {
 		__be16 p[2];
 
-		if (bpf_skb_load_bytes(skb, off, p, sizeof(p)) == 0) {
+		if (tap_load_bytes(pkt, off, p, sizeof(p)) == 0) {
 			f->sport = bpf_ntohs(p[0]);
 			f->dport = bpf_ntohs(p[1]);
 			f->has_ports = 1;
