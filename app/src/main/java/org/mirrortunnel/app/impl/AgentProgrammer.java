@@ -16,7 +16,6 @@ import org.onosproject.cluster.ClusterService;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.core.CoreService;
 import org.onosproject.event.Event;
-import org.onosproject.net.config.NetworkConfigEvent;
 import org.onosproject.net.config.NetworkConfigListener;
 import org.onosproject.net.config.NetworkConfigService;
 import org.onosproject.net.intent.WorkPartitionEventListener;
@@ -105,7 +104,7 @@ public class AgentProgrammer {
     private ScheduledFuture<?> statsTask;
     private final Map<String, AgentConnection> connections = new HashMap<>();
     private final MirrorListener sessionListener = event -> executor.execute(() -> sessionChanged(event));
-    private final NetworkConfigListener configListener = new ConfigListener();
+    private final NetworkConfigListener configListener = new AgentsConfigListener(() -> reconcileLater(null));
     private final WorkPartitionEventListener partitionListener = this::reconcileLater;
 
     @Activate
@@ -211,7 +210,7 @@ public class AgentProgrammer {
                 before.agents().stream().filter(a -> !session.agents().contains(a))
                         .forEach(a -> connection(a).ifPresent(c -> c.remove(session.id())));
                 boolean onlyAdmin = before.toBuilder().adminState(session.adminState()).updated(session.updated())
-                        .build().equals(session);
+                        .hostStates(session.hostStates()).build().equals(session);
                 for (String a : session.agents()) {
                     connection(a).ifPresent(c -> {
                         if (onlyAdmin) {
@@ -236,17 +235,5 @@ public class AgentProgrammer {
 
     private void pollStats() {
         List.copyOf(connections.values()).forEach(AgentConnection::pollStats);
-    }
-
-    private class ConfigListener implements NetworkConfigListener {
-        @Override
-        public boolean isRelevant(NetworkConfigEvent event) {
-            return event.configClass() == MirrorAgentsConfig.class;
-        }
-
-        @Override
-        public void event(NetworkConfigEvent event) {
-            reconcileLater(event);
-        }
     }
 }
