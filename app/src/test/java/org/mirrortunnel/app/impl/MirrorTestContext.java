@@ -2,6 +2,7 @@ package org.mirrortunnel.app.impl;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.mirrortunnel.app.agent.AgentClientFactory;
 import org.mirrortunnel.app.agent.MirrorAgentsConfig;
 import org.mirrortunnel.app.api.AgentStatus;
 import org.mirrortunnel.app.api.AgentVf;
@@ -9,8 +10,13 @@ import org.mirrortunnel.app.api.VfId;
 import org.mirrortunnel.app.store.DistributedMirrorStore;
 import org.onlab.junit.TestUtils;
 import org.onlab.osgi.ComponentContextAdapter;
+import org.onlab.packet.IpAddress;
 import org.osgi.service.component.ComponentContext;
 import org.onosproject.cfg.ComponentConfigAdapter;
+import org.onosproject.cluster.ClusterServiceAdapter;
+import org.onosproject.cluster.ControllerNode;
+import org.onosproject.cluster.DefaultControllerNode;
+import org.onosproject.cluster.NodeId;
 import org.onosproject.common.event.impl.TestEventDispatcher;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.core.CoreServiceAdapter;
@@ -22,6 +28,7 @@ import org.onosproject.net.config.NetworkConfigRegistryAdapter;
 import org.onosproject.net.host.HostServiceAdapter;
 import org.onosproject.net.intent.WorkPartitionEvent;
 import org.onosproject.net.intent.WorkPartitionEventListener;
+import org.onosproject.net.intent.WorkPartitionService;
 import org.onosproject.net.intent.WorkPartitionServiceAdapter;
 
 import java.util.ArrayList;
@@ -118,6 +125,44 @@ public final class MirrorTestContext {
                     + " \"uplink\": \"of:" + n + "/1\"}");
         }
         netcfg.agents(json.toString());
+    }
+
+    /**
+     * Returns an agent programmer of this node, not yet activated.
+     *
+     * @param factory its agent clients; null for the real gRPC ones
+     * @return programmer
+     */
+    AgentProgrammer programmer(AgentClientFactory factory) {
+        return programmer(node, partitions, factory);
+    }
+
+    /**
+     * Returns an agent programmer on this node's store and services, not yet activated.
+     *
+     * @param nodeName   the node it runs on
+     * @param partitions its work partitions
+     * @param factory    its agent clients; null for the real gRPC ones
+     * @return programmer
+     */
+    AgentProgrammer programmer(String nodeName, WorkPartitionService partitions, AgentClientFactory factory) {
+        AgentProgrammer p = new AgentProgrammer();
+        TestUtils.setField(p, "store", store);
+        TestUtils.setField(p, "mirrorService", manager);
+        TestUtils.setField(p, "netcfgService", netcfg);
+        TestUtils.setField(p, "workPartitionService", partitions);
+        TestUtils.setField(p, "clusterService", new ClusterServiceAdapter() {
+            @Override
+            public ControllerNode getLocalNode() {
+                return new DefaultControllerNode(new NodeId(nodeName), IpAddress.valueOf("127.0.0.1"));
+            }
+        });
+        TestUtils.setField(p, "coreService", new TestCoreService());
+        TestUtils.setField(p, "cfgService", new ComponentConfigAdapter());
+        if (factory != null) {
+            TestUtils.setField(p, "clientFactory", factory);
+        }
+        return p;
     }
 
     /** A component context holding one property. */
