@@ -138,7 +138,11 @@ public class AgentProgrammer {
         log.info("Stopped");
     }
 
-    /** Applies the component config at once: the stats period, the call deadline, the reconnection delay. */
+    /**
+     * Applies the component config at once: the stats period, the call deadline, the reconnection delay.
+     *
+     * @param context the component's context, with its properties
+     */
     @Modified
     protected void modified(ComponentContext context) {
         Dictionary<?, ?> p = context == null ? null : context.getProperties();

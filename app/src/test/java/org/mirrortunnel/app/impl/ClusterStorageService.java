@@ -67,7 +67,8 @@ public final class ClusterStorageService extends TestStorageService {
             @Override
             @SuppressWarnings("unchecked")
             public ConsistentMap<K, V> build() {
-                return (ConsistentMap<K, V>) consistentMaps.computeIfAbsent(name(), n -> new AtomicMap<>(n, consistentWrites));
+                return (ConsistentMap<K, V>) consistentMaps.computeIfAbsent(name(),
+                        n -> new AtomicMap<>(n, consistentWrites));
             }
 
             @Override
