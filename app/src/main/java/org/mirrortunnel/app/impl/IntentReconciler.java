@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -58,18 +59,20 @@ final class IntentReconciler {
     }
 
     /**
-     * Brings one session's intents up to date, when this node owns it.
+     * Brings one session's intents up to date after a change, when this node owns it: the intents its new
+     * version needs, and those its previous version needed or this node submitted for it are checked.
      *
      * @param sessionId the session's id
-     * @param session   the session as stored, null when it is gone
+     * @param session   the session as stored now, null when it is gone
+     * @param previous  the session before the change, null when it is new
      */
-    synchronized void sync(String sessionId, MirrorSession session) {
+    synchronized void sync(String sessionId, MirrorSession session, MirrorSession previous) {
         if (!owned.test(sessionId)) {
             forget(Set.of(sessionId));
             return;
         }
-        List<Intent> present = appIntents().stream().filter(i -> RemoteDelivery.sessionOf(i.key()).equals(sessionId))
-                .collect(Collectors.toList());
+        List<Intent> present = previous == null ? List.of() : wanted(previous).stream()
+                .map(i -> intents.getIntent(i.key())).filter(Objects::nonNull).collect(Collectors.toList());
         apply(sessionId, session == null ? List.of() : wanted(session), present);
     }
 

@@ -48,6 +48,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import static org.mirrortunnel.app.api.MirrorException.Reason.CONFLICT;
@@ -104,9 +105,12 @@ public class MirrorManager extends AbstractListenerManager<MirrorEvent, MirrorLi
     private volatile VlanRange pool = VlanRange.parse(VLAN_POOL_DEFAULT);
     private ApplicationId appId;
     private IntentReconciler reconciler;
+    private final AtomicLong configVersion = new AtomicLong();
+    /** The agents' network config by agent id, as of a version of it. */
+    private volatile Map.Entry<Long, Map<String, AgentEndpoint>> endpoints;
     private final MirrorStoreDelegate delegate = this::storeEvent;
     private final WorkPartitionEventListener partitionListener = event -> syncAllIntents();
-    private final NetworkConfigListener configListener = new AgentsConfigListener(this::syncAllIntents);
+    private final NetworkConfigListener configListener = new AgentsConfigListener(this::configChanged);
     private final IntentListener intentListener = event -> reconciler.withdrawn(event);
     private final ConfigFactory<ApplicationId, MirrorAgentsConfig> configFactory =
             new ConfigFactory<>(SubjectFactories.APP_SUBJECT_FACTORY, MirrorAgentsConfig.class,
@@ -327,13 +331,25 @@ public class MirrorManager extends AbstractListenerManager<MirrorEvent, MirrorLi
                 .monitorPoints(resolver.monitorPoints(session)).build();
     }
 
+    /** The agents' network config, read again after each change of it. */
     private Map<String, AgentEndpoint> endpoints() {
+        long version = configVersion.get();
+        Map.Entry<Long, Map<String, AgentEndpoint>> cached = endpoints;
+        if (cached != null && cached.getKey() == version) {
+            return cached.getValue();
+        }
         MirrorAgentsConfig config = netcfgRegistry.getConfig(appId, MirrorAgentsConfig.class);
         Map<String, AgentEndpoint> byId = new HashMap<>();
         if (config != null) {
             config.agents().forEach(a -> byId.put(a.agentId(), a));
         }
+        endpoints = Map.entry(version, Map.copyOf(byId));
         return byId;
+    }
+
+    private void configChanged() {
+        configVersion.incrementAndGet();
+        syncAllIntents();
     }
 
     private void syncAllIntents() {
@@ -343,8 +359,8 @@ public class MirrorManager extends AbstractListenerManager<MirrorEvent, MirrorLi
     private void storeEvent(MirrorEvent event) {
         post(event);
         if (event.type() != MirrorEvent.Type.SESSION_STATE_CHANGED) {
-            MirrorSessionId id = event.subject().id();
-            reconciler.sync(id.id(), store.getSession(id).orElse(null));
+            boolean removed = event.type() == MirrorEvent.Type.SESSION_REMOVED;
+            reconciler.sync(event.subject().id().id(), removed ? null : event.subject(), event.previous());
         }
     }
 }
