@@ -1,5 +1,6 @@
 package org.mirrortunnel.app.impl;
 
+import org.mirrortunnel.app.agent.AgentEndpoint;
 import org.mirrortunnel.app.api.MirrorException;
 import org.mirrortunnel.app.api.MirrorSession;
 import org.onosproject.core.ApplicationId;
@@ -18,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
@@ -39,23 +40,23 @@ final class IntentReconciler {
     private final ApplicationId appId;
     private final IntentService intents;
     private final Predicate<String> owned;
-    private final Function<MirrorSession, List<Intent>> needs;
+    private final Supplier<Map<String, AgentEndpoint>> endpoints;
     private final Map<Key, Intent> submitted = new HashMap<>();
 
     /**
      * Creates the reconciler of one node.
      *
-     * @param appId   the app, whose intents these are
-     * @param intents ONOS's intent service
-     * @param owned   whether this node owns a session, by id
-     * @param needs   the intents a session needs
+     * @param appId     the app, whose intents these are
+     * @param intents   ONOS's intent service
+     * @param owned     whether this node owns a session, by id
+     * @param endpoints the agents' network config by agent id
      */
     IntentReconciler(ApplicationId appId, IntentService intents, Predicate<String> owned,
-                     Function<MirrorSession, List<Intent>> needs) {
+                     Supplier<Map<String, AgentEndpoint>> endpoints) {
         this.appId = appId;
         this.intents = intents;
         this.owned = owned;
-        this.needs = needs;
+        this.endpoints = endpoints;
     }
 
     /**
@@ -71,8 +72,8 @@ final class IntentReconciler {
             forget(Set.of(sessionId));
             return;
         }
-        List<Intent> present = previous == null ? List.of() : wanted(previous).stream()
-                .map(i -> intents.getIntent(i.key())).filter(Objects::nonNull).collect(Collectors.toList());
+        List<Intent> present = previous == null ? List.of() : neededKeys(previous).stream()
+                .map(intents::getIntent).filter(Objects::nonNull).collect(Collectors.toList());
         apply(sessionId, session == null ? List.of() : wanted(session), present);
     }
 
@@ -123,10 +124,18 @@ final class IntentReconciler {
 
     private List<Intent> wanted(MirrorSession session) {
         try {
-            return needs.apply(session);
+            return RemoteDelivery.intentsFor(appId, session, endpoints.get());
         } catch (MirrorException e) {
             log.warn("Session {}: no remote delivery: {}", session.name(), e.getMessage());
             return List.of();
+        }
+    }
+
+    private Set<Key> neededKeys(MirrorSession session) {
+        try {
+            return RemoteDelivery.keysFor(appId, session, endpoints.get());
+        } catch (MirrorException e) {
+            return Set.of();
         }
     }
 

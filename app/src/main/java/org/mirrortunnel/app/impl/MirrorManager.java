@@ -129,7 +129,7 @@ public class MirrorManager extends AbstractListenerManager<MirrorEvent, MirrorLi
         eventDispatcher.addSink(MirrorEvent.class, listenerRegistry);
         modified(context);
         reconciler = new IntentReconciler(appId, intentService, id -> workPartitionService.isMine(id, HASH),
-                s -> RemoteDelivery.intentsFor(appId, s, endpoints()));
+                this::endpoints);
         store.setDelegate(delegate);
         intentService.addListener(intentListener);
         workPartitionService.addListener(partitionListener);
@@ -202,7 +202,7 @@ public class MirrorManager extends AbstractListenerManager<MirrorEvent, MirrorLi
             long now = System.currentTimeMillis();
             MirrorSession session = resolved.toBuilder().vlans(vlans).hostStates(Map.of())
                     .created(now).updated(now).build();
-            RemoteDelivery.intentsFor(appId, session, endpoints());
+            RemoteDelivery.check(session, endpoints());
             return store.createSession(session);
         } catch (RuntimeException e) {
             claims.rollback();
@@ -221,7 +221,7 @@ public class MirrorManager extends AbstractListenerManager<MirrorEvent, MirrorLi
                 List<Integer> vlans = claimVlans(claims, wanted, wanted.size());
                 MirrorSession after = resolved.toBuilder().vlans(vlans).adminState(before.adminState())
                         .hostStates(Map.of()).created(before.created()).updated(System.currentTimeMillis()).build();
-                RemoteDelivery.intentsFor(appId, after, endpoints());
+                RemoteDelivery.check(after, endpoints());
                 return new Change(after, claims);
             } catch (RuntimeException e) {
                 claims.rollback();

@@ -16,6 +16,7 @@ import org.onosproject.net.intent.Key;
 import org.onosproject.net.intent.SinglePointToMultiPointIntent;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,52 @@ final class RemoteDelivery {
     static List<Intent> intentsFor(ApplicationId appId, MirrorSession session,
                                    Map<String, AgentEndpoint> endpoints) {
         List<Intent> intents = new ArrayList<>();
+        for (Delivery d : deliveries(session, endpoints)) {
+            for (int vlan : session.vlans()) {
+                intents.add(SinglePointToMultiPointIntent.builder().appId(appId).key(key(appId, session, d, vlan))
+                        .selector(DefaultTrafficSelector.builder().matchVlanId(VlanId.vlanId((short) vlan)).build())
+                        .treatment(DefaultTrafficTreatment.emptyTreatment())
+                        .filteredIngressPoint(d.ingress).filteredEgressPoints(d.egress).build());
+            }
+        }
+        return intents;
+    }
+
+    /**
+     * Returns the keys of the intents a session needs, without building them.
+     *
+     * @param appId     the app
+     * @param session   session with VLANs and resolved endpoints
+     * @param endpoints agents' network config by agent id
+     * @return intent keys
+     * @throws MirrorException when a host on the way has no uplink in the network config
+     */
+    static Set<Key> keysFor(ApplicationId appId, MirrorSession session, Map<String, AgentEndpoint> endpoints) {
+        Set<Key> keys = new HashSet<>();
+        for (Delivery d : deliveries(session, endpoints)) {
+            session.vlans().forEach(vlan -> keys.add(key(appId, session, d, vlan)));
+        }
+        return keys;
+    }
+
+    /**
+     * Checks that the network config has the uplinks a session's remote delivery needs.
+     *
+     * @param session   session with resolved endpoints
+     * @param endpoints agents' network config by agent id
+     * @throws MirrorException when a host on the way has no uplink in the network config
+     */
+    static void check(MirrorSession session, Map<String, AgentEndpoint> endpoints) {
+        deliveries(session, endpoints);
+    }
+
+    private static Key key(ApplicationId appId, MirrorSession session, Delivery d, int vlan) {
+        return Key.of(session.id().id() + "/" + d.source + "/" + vlan, appId);
+    }
+
+    /** For each source host with a monitor on another host: its uplink and the monitor hosts' uplinks. */
+    private static List<Delivery> deliveries(MirrorSession session, Map<String, AgentEndpoint> endpoints) {
+        List<Delivery> deliveries = new ArrayList<>();
         Set<String> sourceAgents = new TreeSet<>();
         session.tapPoints().stream().map(TapPoint::agentId).forEach(sourceAgents::add);
         for (String source : sourceAgents) {
@@ -60,18 +107,24 @@ final class RemoteDelivery {
             }
             FilteredConnectPoint ingress = new FilteredConnectPoint(uplink(endpoints, source));
             egress.remove(ingress);
-            if (egress.isEmpty()) {
-                continue; // the hosts share one fabric port: the NIC delivers
-            }
-            for (int vlan : session.vlans()) {
-                intents.add(SinglePointToMultiPointIntent.builder().appId(appId)
-                        .key(Key.of(session.id().id() + "/" + source + "/" + vlan, appId))
-                        .selector(DefaultTrafficSelector.builder().matchVlanId(VlanId.vlanId((short) vlan)).build())
-                        .treatment(DefaultTrafficTreatment.emptyTreatment())
-                        .filteredIngressPoint(ingress).filteredEgressPoints(egress).build());
+            if (!egress.isEmpty()) { // else the hosts share one fabric port: the NIC delivers
+                deliveries.add(new Delivery(source, ingress, egress));
             }
         }
-        return intents;
+        return deliveries;
+    }
+
+    /** One source host's share: where its copies enter the fabric and where they leave it. */
+    private static final class Delivery {
+        private final String source;
+        private final FilteredConnectPoint ingress;
+        private final Set<FilteredConnectPoint> egress;
+
+        Delivery(String source, FilteredConnectPoint ingress, Set<FilteredConnectPoint> egress) {
+            this.source = source;
+            this.ingress = ingress;
+            this.egress = egress;
+        }
     }
 
     /**

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
@@ -24,7 +26,7 @@ import java.util.stream.Collectors;
 public final class ClusterIntents {
     private final Map<Key, Intent> intents = new ConcurrentHashMap<>();
     private final Map<Key, IntentState> states = new ConcurrentHashMap<>();
-    private final List<String> log = new CopyOnWriteArrayList<>();
+    private final Queue<String> log = new ConcurrentLinkedQueue<>();
     private final List<IntentListener> listeners = new CopyOnWriteArrayList<>();
 
     /**
