@@ -41,7 +41,8 @@ final class IntentReconciler {
     private final IntentService intents;
     private final Predicate<String> owned;
     private final Supplier<Map<String, AgentEndpoint>> endpoints;
-    private final Map<Key, Intent> submitted = new HashMap<>();
+    /** What this node submitted and has not withdrawn, by session id and key. */
+    private final Map<String, Map<Key, Intent>> submitted = new HashMap<>();
 
     /**
      * Creates the reconciler of one node.
@@ -89,7 +90,7 @@ final class IntentReconciler {
         Map<String, MirrorSession> byId = sessions.stream().collect(Collectors.toMap(s -> s.id().id(), s -> s));
         Set<String> ids = new HashSet<>(present.keySet());
         ids.addAll(byId.keySet());
-        submitted.keySet().forEach(k -> ids.add(RemoteDelivery.sessionOf(k)));
+        ids.addAll(submitted.keySet());
         Set<String> others = ids.stream().filter(owned.negate()).collect(Collectors.toSet());
         forget(others);
         ids.removeAll(others);
@@ -101,7 +102,8 @@ final class IntentReconciler {
 
     /** Withdraws the intents of the sessions this node owns; the app stops. */
     synchronized void withdrawAll() {
-        Map<Key, Intent> mine = new HashMap<>(submitted);
+        Map<Key, Intent> mine = new HashMap<>();
+        submitted.values().forEach(mine::putAll);
         appIntents().stream().filter(i -> owned.test(RemoteDelivery.sessionOf(i.key())))
                 .filter(i -> !WITHDRAWN.contains(intents.getIntentState(i.key())))
                 .forEach(i -> mine.putIfAbsent(i.key(), i));
@@ -117,7 +119,8 @@ final class IntentReconciler {
     synchronized void withdrawn(IntentEvent event) {
         Intent intent = event.subject();
         if (event.type() == IntentEvent.Type.WITHDRAWN && intent.appId().equals(appId)
-                && !submitted.containsKey(intent.key()) && owned.test(RemoteDelivery.sessionOf(intent.key()))) {
+                && !ledger(RemoteDelivery.sessionOf(intent.key())).containsKey(intent.key())
+                && owned.test(RemoteDelivery.sessionOf(intent.key()))) {
             intents.purge(intent);
         }
     }
@@ -140,23 +143,27 @@ final class IntentReconciler {
     }
 
     private void apply(String sessionId, List<Intent> wanted, List<Intent> present) {
+        Map<Key, Intent> mine = submitted.computeIfAbsent(sessionId, k -> new HashMap<>());
         Set<Key> keep = new HashSet<>();
         for (Intent w : wanted) {
             keep.add(w.key());
-            if (!upToDate(w)) {
+            if (!upToDate(mine, w)) {
                 intents.submit(w);
-                submitted.put(w.key(), w);
+                mine.put(w.key(), w);
             }
         }
         Map<Key, Intent> stale = new HashMap<>();
         present.stream().filter(i -> !keep.contains(i.key())).forEach(i -> stale.put(i.key(), i));
-        submitted.entrySet().removeIf(e -> {
-            boolean gone = RemoteDelivery.sessionOf(e.getKey()).equals(sessionId) && !keep.contains(e.getKey());
+        mine.entrySet().removeIf(e -> {
+            boolean gone = !keep.contains(e.getKey());
             if (gone) {
                 stale.put(e.getKey(), e.getValue());
             }
             return gone;
         });
+        if (mine.isEmpty()) {
+            submitted.remove(sessionId);
+        }
         for (Intent i : stale.values()) {
             IntentState state = intents.getIntentState(i.key());
             if (state == IntentState.WITHDRAWN) {
@@ -167,25 +174,29 @@ final class IntentReconciler {
         }
     }
 
-    /** Tells whether the intent service has the intent as wanted, or will have it once it processes our request. */
-    private boolean upToDate(Intent wanted) {
+    /** Tells whether the intent service has the intent as wanted, or will once it processes what is in mine. */
+    private boolean upToDate(Map<Key, Intent> mine, Intent wanted) {
         IntentState state = intents.getIntentState(wanted.key());
         if (WITHDRAWN.contains(state)) {
             return false;
         }
-        Intent known = submitted.get(wanted.key());
+        Intent known = mine.get(wanted.key());
         if (known == null) {
             known = state == null ? null : intents.getIntent(wanted.key());
             if (known == null) {
                 return false;
             }
-            submitted.put(known.key(), known);
+            mine.put(known.key(), known);
         }
         return RemoteDelivery.sameDelivery(known, wanted);
     }
 
+    private Map<Key, Intent> ledger(String sessionId) {
+        return submitted.getOrDefault(sessionId, Map.of());
+    }
+
     private void forget(Set<String> sessionIds) {
-        submitted.keySet().removeIf(k -> sessionIds.contains(RemoteDelivery.sessionOf(k)));
+        submitted.keySet().removeAll(sessionIds);
     }
 
     private List<Intent> appIntents() {
