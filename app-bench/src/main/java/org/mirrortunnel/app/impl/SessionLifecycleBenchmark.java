@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sessions created and removed per second through the real manager and distributed store on ONOS's test
- * storage: each operation creates one session (name check, endpoint resolution, VLAN allocation, store,
- * intents) and removes it again (store, VLAN release, intent withdrawal).
+ * storage: each operation creates one session (name, tunnel VF and VLAN claims, endpoint resolution, store,
+ * intents) and removes it again (store, releases, intent withdrawal).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -69,10 +69,10 @@ public class SessionLifecycleBenchmark {
     @TearDown(Level.Iteration)
     public void checkNothingLeaks() {
         if (ctx.manager.getSessions().size() != existing || ctx.store.allocatedVlans().size() != existing
-                || !ctx.intents.installed.isEmpty()) {
-            throw new IllegalStateException("sessions, VLANs or intents leaked");
+                || ctx.store.claims().size() != 3 * existing || !ctx.intents.cluster().installed().isEmpty()) {
+            throw new IllegalStateException("sessions, claims or intents leaked");
         }
-        ctx.intents.withdrawn.clear();
+        ctx.intents.cluster().clearLog();
     }
 
     @TearDown(Level.Trial)

@@ -1,8 +1,11 @@
 package org.mirrortunnel.app.agent;
 
+import com.google.common.net.HostAndPort;
+import io.grpc.LoadBalancerRegistry;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.internal.PickFirstLoadBalancerProvider;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
@@ -23,22 +26,33 @@ import org.mirrortunnel.agent.api.v1.WatchEventsRequest;
 
 import javax.net.ssl.SSLException;
 import java.io.File;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * An agent client over gRPC (Netty), with mutual TLS unless the endpoint says plaintext.
  */
 public final class GrpcAgentClient implements AgentClient {
+    /**
+     * The balancer every channel uses by default. gRPC looks it up in a registry it fills through ServiceLoader,
+     * which does not see across OSGi bundles; clients register this one while they are open.
+     */
+    private static final PickFirstLoadBalancerProvider PICK_FIRST = new PickFirstLoadBalancerProvider();
+    private static int openClients;
+
     private final ManagedChannel channel;
     private final MirrorAgentGrpc.MirrorAgentBlockingStub blocking;
     private final MirrorAgentGrpc.MirrorAgentStub async;
-    private final long deadlineMillis;
+    private final LongSupplier deadlineMillis;
     private final String agentId;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GrpcAgentClient(String agentId, ManagedChannel channel, long deadlineMillis) {
+    private GrpcAgentClient(String agentId, ManagedChannel channel, LongSupplier deadlineMillis) {
         this.agentId = agentId;
         this.channel = channel;
         this.blocking = MirrorAgentGrpc.newBlockingStub(channel);
@@ -47,17 +61,50 @@ public final class GrpcAgentClient implements AgentClient {
     }
 
     /**
-     * Returns a factory of gRPC clients whose calls give up after the given time.
+     * Returns a factory of gRPC clients whose calls give up after the time the supplier gives at each call.
      *
-     * @param deadlineMillis deadline of each blocking call
+     * @param deadlineMillis deadline of each blocking call, read at every call
      * @return client factory
      */
-    public static AgentClientFactory factory(long deadlineMillis) {
-        return endpoint -> new GrpcAgentClient(endpoint.agentId(), channel(endpoint), deadlineMillis);
+    public static AgentClientFactory factory(LongSupplier deadlineMillis) {
+        return endpoint -> {
+            usingBalancer(1);
+            try {
+                return new GrpcAgentClient(endpoint.agentId(), channel(endpoint), deadlineMillis);
+            } catch (RuntimeException e) {
+                usingBalancer(-1);
+                throw e;
+            }
+        };
     }
 
+    private static synchronized void usingBalancer(int change) {
+        openClients += change;
+        if (openClients == change && change > 0) {
+            LoadBalancerRegistry.getDefaultRegistry().register(PICK_FIRST);
+        } else if (openClients == 0) {
+            LoadBalancerRegistry.getDefaultRegistry().deregister(PICK_FIRST);
+        }
+    }
+
+    /**
+     * A channel to the agent's socket address: a direct address needs no name resolver from gRPC's global
+     * registry (the host name is resolved here, again on each reconnection) and its authority is the host
+     * name, which TLS checks against the agent's certificate.
+     */
     private static ManagedChannel channel(AgentEndpoint endpoint) {
-        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(endpoint.address());
+        HostAndPort address;
+        try {
+            address = HostAndPort.fromString(endpoint.address());
+        } catch (IllegalArgumentException e) {
+            address = null;
+        }
+        if (address == null || !address.hasPort()) {
+            throw new AgentException("agent " + endpoint.agentId() + ": address '" + endpoint.address()
+                    + "' is not host:port", null);
+        }
+        NettyChannelBuilder builder = NettyChannelBuilder
+                .forAddress(new InetSocketAddress(address.getHost(), address.getPort()));
         if (endpoint.plaintext()) {
             return builder.usePlaintext().build();
         }
@@ -72,7 +119,7 @@ public final class GrpcAgentClient implements AgentClient {
     }
 
     private MirrorAgentGrpc.MirrorAgentBlockingStub stub() {
-        return blocking.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+        return blocking.withDeadlineAfter(deadlineMillis.getAsLong(), TimeUnit.MILLISECONDS);
     }
 
     private <T> T call(String what, Supplier<T> rpc) {
@@ -105,10 +152,10 @@ public final class GrpcAgentClient implements AgentClient {
     @Override
     public void remove(String id) {
         try {
-            stub().removeBinding(RemoveBindingRequest.newBuilder().setId(id).build());
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-                throw new AgentException("agent " + agentId + " RemoveBinding: " + e.getStatus(), e);
+            call("RemoveBinding", () -> stub().removeBinding(RemoveBindingRequest.newBuilder().setId(id).build()));
+        } catch (AgentException e) {
+            if (e.code() != Status.Code.NOT_FOUND) {
+                throw e;
             }
         }
     }
@@ -146,6 +193,9 @@ public final class GrpcAgentClient implements AgentClient {
 
     @Override
     public void close() {
-        channel.shutdownNow();
+        if (closed.compareAndSet(false, true)) {
+            channel.shutdownNow();
+            usingBalancer(-1);
+        }
     }
 }

@@ -12,7 +12,7 @@ public class MirrorEvent extends AbstractEvent<MirrorEvent.Type, MirrorSession> 
         SESSION_ADDED,
         /** The operator changed a session (its definition or admin state). */
         SESSION_UPDATED,
-        /** A host reported a new state or counters for a session. */
+        /** A host reported a new state or counters for a session (runtime state: no previous session). */
         SESSION_STATE_CHANGED,
         /** A session was removed. */
         SESSION_REMOVED
@@ -24,8 +24,8 @@ public class MirrorEvent extends AbstractEvent<MirrorEvent.Type, MirrorSession> 
      * Creates an event.
      *
      * @param type     kind of change
-     * @param session  the session after the change (before it, for a removal)
-     * @param previous the session before the change, null for an addition
+     * @param session  the session after the change, with its hosts' states (before it, for a removal)
+     * @param previous the session's definition before the change, null for an addition or a state change
      */
     public MirrorEvent(Type type, MirrorSession session, MirrorSession previous) {
         super(type, session);
@@ -33,9 +33,9 @@ public class MirrorEvent extends AbstractEvent<MirrorEvent.Type, MirrorSession> 
     }
 
     /**
-     * Returns the session before the change.
+     * Returns the session's definition before the change.
      *
-     * @return previous session, null for an addition
+     * @return previous definition, null for an addition or a state change
      */
     public MirrorSession previous() {
         return previous;

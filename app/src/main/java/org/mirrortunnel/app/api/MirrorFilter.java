@@ -6,6 +6,8 @@ import org.onlab.packet.IpPrefix;
 import java.util.Objects;
 import java.util.Optional;
 
+import static org.mirrortunnel.app.api.MirrorException.Reason.INVALID;
+
 /**
  * Which packets of a source are mirrored: prefixes, IP protocol and L4 ports; an unset part matches everything.
  */
@@ -187,20 +189,26 @@ public final class MirrorFilter {
          */
         public MirrorFilter build() {
             if (srcPrefix != null && dstPrefix != null && srcPrefix.isIp4() != dstPrefix.isIp4()) {
-                throw new MirrorException("filter prefixes " + srcPrefix + " and " + dstPrefix
+                throw new MirrorException(INVALID, "dstPrefix", "filter prefixes " + srcPrefix + " and " + dstPrefix
                         + " are of different families");
             }
             if (ipProtocol < 0 || ipProtocol > MAX_PROTOCOL) {
-                throw new MirrorException("IP protocol must be 0..255, not " + ipProtocol);
+                throw new MirrorException(INVALID, "ipProtocol", "IP protocol must be 0..255, not " + ipProtocol);
             }
-            if (srcPort < 0 || srcPort > MAX_PORT || dstPort < 0 || dstPort > MAX_PORT) {
-                throw new MirrorException("ports must be 0..65535");
-            }
+            checkPort("srcPort", srcPort);
+            checkPort("dstPort", dstPort);
             boolean portsSet = srcPort != 0 || dstPort != 0;
             if (portsSet && ipProtocol != TCP && ipProtocol != UDP && ipProtocol != SCTP) {
-                throw new MirrorException("filtering on ports needs protocol tcp (6), udp (17) or sctp (132)");
+                throw new MirrorException(INVALID, "ipProtocol",
+                        "filtering on ports needs protocol tcp (6), udp (17) or sctp (132)");
             }
             return new MirrorFilter(this);
+        }
+
+        private static void checkPort(String field, int port) {
+            if (port < 0 || port > MAX_PORT) {
+                throw new MirrorException(INVALID, field, "ports must be 0..65535, not " + port);
+            }
         }
     }
 }

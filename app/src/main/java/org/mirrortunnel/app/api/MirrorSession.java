@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import static org.mirrortunnel.app.api.MirrorException.Reason.INVALID;
 
@@ -283,6 +284,7 @@ public final class MirrorSession {
         private static final int MAX_SNAPLEN = 65535;
         /** The agent's limit of VLANs per binding. */
         public static final int MAX_VLANS = 8;
+        private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
         private MirrorSessionId id;
         private String name;
@@ -493,7 +495,7 @@ public final class MirrorSession {
          * @throws MirrorException when a part is missing or out of range
          */
         public MirrorSession build() {
-            if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+            if (name == null || !NAME.matcher(name).matches()) {
                 throw new MirrorException(INVALID, "name",
                         "name must be 1..64 characters of [A-Za-z0-9._-], not '" + name + "'");
             }

@@ -1,46 +1,58 @@
 package org.mirrortunnel.app.api;
 
 import org.onosproject.store.Store;
+import org.onosproject.store.service.Versioned;
 
 import java.util.Collection;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Holds sessions, the VLANs they own and the agents' states, cluster-wide.
+ * Holds, cluster-wide, the sessions' definitions (strongly consistent, versioned), the resources each session
+ * holds alone (name, VLANs, tunnel VFs), the agents' states, and the runtime state the agents report per
+ * session and host (eventually consistent: it is written on every stats poll).
  */
 public interface MirrorStore extends Store<MirrorEvent, MirrorStoreDelegate> {
 
     /**
-     * Stores a new session; its name must be free.
+     * Stores a new session's definition; its resources must have been claimed.
      *
      * @param session session with id
      * @return the stored session
-     * @throws MirrorException when the id or the name is taken
+     * @throws MirrorException when the id is taken
      */
     MirrorSession createSession(MirrorSession session);
 
     /**
-     * Replaces a session; a new name must be free.
-     *
-     * @param session session with id
-     * @return the stored session
-     * @throws MirrorException when there is no such session or the new name is taken
-     */
-    MirrorSession updateSession(MirrorSession session);
-
-    /**
-     * Removes a session and frees its name (its VLANs stay allocated until released).
+     * Returns a session's definition (no runtime state) with the version it has in the store.
      *
      * @param id session id
-     * @return the removed session
+     * @return versioned definition, if the session exists
+     */
+    Optional<Versioned<MirrorSession>> getDefinition(MirrorSessionId id);
+
+    /**
+     * Replaces a session's definition if it is still the version read, and forgets the runtime state of the
+     * hosts that no longer take part.
+     *
+     * @param before the definition as read, with its version
+     * @param after  the new definition
+     * @return false when the session changed or went meanwhile (nothing was written)
+     */
+    boolean replaceSession(Versioned<MirrorSession> before, MirrorSession after);
+
+    /**
+     * Removes a session's definition and its runtime state (its resources stay claimed until released).
+     *
+     * @param id session id
+     * @return the removed definition
      * @throws MirrorException when there is no such session
      */
     MirrorSession removeSession(MirrorSessionId id);
 
     /**
-     * Returns a session by id.
+     * Returns a session with the runtime state of its hosts.
      *
      * @param id session id
      * @return session, if any
@@ -48,7 +60,7 @@ public interface MirrorStore extends Store<MirrorEvent, MirrorStoreDelegate> {
     Optional<MirrorSession> getSession(MirrorSessionId id);
 
     /**
-     * Returns a session by name.
+     * Returns a session, by name, with the runtime state of its hosts.
      *
      * @param name session name
      * @return session, if any
@@ -56,14 +68,15 @@ public interface MirrorStore extends Store<MirrorEvent, MirrorStoreDelegate> {
     Optional<MirrorSession> getSessionByName(String name);
 
     /**
-     * Returns all sessions.
+     * Returns all sessions with the runtime state of their hosts.
      *
      * @return sessions
      */
     Collection<MirrorSession> getSessions();
 
     /**
-     * Records a session's state on one host; does nothing when the session is gone or the state is unchanged.
+     * Records a session's runtime state on one host; does nothing when the session is gone, the host takes no
+     * part in it or the state is unchanged.
      *
      * @param id      session id
      * @param agentId the host's agent
@@ -72,24 +85,29 @@ public interface MirrorStore extends Store<MirrorEvent, MirrorStoreDelegate> {
     void updateHostState(MirrorSessionId id, String agentId, HostState state);
 
     /**
-     * Allocates VLANs to a session, all or none: the ones asked for, or {@code count} free ids of the pool.
+     * Claims a resource for a session, atomically across the cluster.
      *
-     * @param owner  session id
-     * @param pool   the pool to draw from
-     * @param wanted specific VLANs (empty: draw from the pool)
-     * @param count  how many to draw when none are asked for
-     * @return the allocated VLANs
-     * @throws MirrorException when a wanted VLAN is taken or the pool has too few free ids
+     * @param resource the resource
+     * @param owner    the session
+     * @return empty when the session claimed it now; otherwise the session that held it already (which may be
+     *         the owner itself)
      */
-    List<Integer> allocateVlans(MirrorSessionId owner, VlanRange pool, List<Integer> wanted, int count);
+    Optional<MirrorSessionId> claim(MirrorResource resource, MirrorSessionId owner);
 
     /**
-     * Releases VLANs the session owns; ids it does not own are left alone.
+     * Releases resources a session holds; those it does not hold are left alone.
      *
-     * @param owner session id
-     * @param vlans VLAN ids
+     * @param owner     session id
+     * @param resources resources
      */
-    void releaseVlans(MirrorSessionId owner, Collection<Integer> vlans);
+    void release(MirrorSessionId owner, Collection<MirrorResource> resources);
+
+    /**
+     * Returns every claimed resource and its holder.
+     *
+     * @return holders by resource
+     */
+    Map<MirrorResource, MirrorSessionId> claims();
 
     /**
      * Returns the allocated VLANs.
@@ -104,13 +122,6 @@ public interface MirrorStore extends Store<MirrorEvent, MirrorStoreDelegate> {
      * @param status agent status
      */
     void putAgent(AgentStatus status);
-
-    /**
-     * Forgets an agent.
-     *
-     * @param agentId agent id
-     */
-    void removeAgent(String agentId);
 
     /**
      * Returns an agent's state.

@@ -16,6 +16,7 @@ import org.onosproject.cli.AbstractShellCommand;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -72,17 +73,71 @@ public class MirrorAddCommand extends AbstractShellCommand {
 
     void run(MirrorAdminService admin) {
         try {
-            MirrorFilter filter = MirrorFilter.builder()
-                    .srcPrefix(srcPrefix == null ? null : IpPrefix.valueOf(srcPrefix))
-                    .dstPrefix(dstPrefix == null ? null : IpPrefix.valueOf(dstPrefix))
-                    .ipProtocol(protocol).srcPort(srcPort).dstPort(dstPort).build();
-            MirrorSession created = admin.createSession(MirrorSession.builder()
-                    .name(name).sources(endpoints(sources)).monitors(endpoints(monitors))
-                    .direction(Direction.parse(direction)).filter(filter).sampleEvery(sampleEvery)
-                    .snaplen(snaplen).vlans(vlan == null ? List.of() : List.of(vlan)).build());
+            MirrorSession created = admin.createSession(request());
             print("Created %s (%s) on VLAN %s", created.name(), created.id(), created.vlans());
-        } catch (MirrorException | IllegalArgumentException e) {
+        } catch (MirrorException e) {
             error("mirror-add: %s", e.getMessage());
+        }
+    }
+
+    /** The request the arguments describe; a value that does not parse or fit is named by its option. */
+    private MirrorSession request() {
+        try {
+            MirrorFilter filter = MirrorFilter.builder()
+                    .srcPrefix(parsed("--src", srcPrefix, MirrorAddCommand::prefix))
+                    .dstPrefix(parsed("--dst", dstPrefix, MirrorAddCommand::prefix))
+                    .ipProtocol(protocol).srcPort(srcPort).dstPort(dstPort).build();
+            return MirrorSession.builder().name(name)
+                    .sources(parsed("sources", sources, MirrorAddCommand::endpoints))
+                    .monitors(parsed("monitors", monitors, MirrorAddCommand::endpoints))
+                    .direction(parsed("--direction", direction, Direction::parse)).filter(filter)
+                    .sampleEvery(sampleEvery).snaplen(snaplen).vlans(vlan == null ? List.of() : List.of(vlan))
+                    .build();
+        } catch (MirrorException e) {
+            throw e.field().map(f -> new MirrorException(option(f) + ": " + e.getMessage())).orElse(e);
+        }
+    }
+
+    /** The option (with its value) or argument behind a field of the request. */
+    private String option(String field) {
+        switch (field) {
+            case "srcPrefix":
+                return "--src " + srcPrefix;
+            case "dstPrefix":
+                return "--dst " + dstPrefix;
+            case "ipProtocol":
+                return "--proto " + protocol;
+            case "srcPort":
+                return "--sport " + srcPort;
+            case "dstPort":
+                return "--dport " + dstPort;
+            case "sampleEvery":
+                return "--sample " + sampleEvery;
+            case "snaplen":
+                return "--snaplen " + snaplen;
+            case "vlans":
+                return "--vlan " + vlan;
+            default:
+                return field;
+        }
+    }
+
+    private static <T> T parsed(String option, String value, Function<String, T> parse) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return parse.apply(value);
+        } catch (MirrorException e) {
+            throw new MirrorException(option + " " + value + ": " + e.getMessage());
+        }
+    }
+
+    private static IpPrefix prefix(String text) {
+        try {
+            return IpPrefix.valueOf(text);
+        } catch (IllegalArgumentException e) {
+            throw new MirrorException("not an IP address or prefix");
         }
     }
 

@@ -15,8 +15,6 @@ import org.onosproject.cfg.ComponentConfigService;
 import org.onosproject.cluster.ClusterService;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.core.CoreService;
-import org.onosproject.event.Event;
-import org.onosproject.net.config.NetworkConfigEvent;
 import org.onosproject.net.config.NetworkConfigListener;
 import org.onosproject.net.config.NetworkConfigService;
 import org.onosproject.net.intent.WorkPartitionEventListener;
@@ -56,7 +54,8 @@ import static org.slf4j.LoggerFactory.getLogger;
 /**
  * Programs the host agents this node owns. Each agent in the network config belongs to one node of the
  * cluster (ONOS's work partitions); only that node talks to it, follows its events and writes the state of
- * the sessions on its host. Ownership is re-evaluated when the partitions or the network config change.
+ * the sessions on its host. Ownership is re-evaluated when the partitions or the network config change. Each
+ * agent's calls run on a lane of its own (see {@link AgentConnection}).
  */
 @Component(immediate = true,
         property = {
@@ -91,37 +90,37 @@ public class AgentProgrammer {
     protected ComponentConfigService cfgService;
 
     /** Seconds between attempts to reach a lost agent. */
-    private int reconnectSeconds = RECONNECT_SECONDS_DEFAULT;
+    private volatile int reconnectSeconds = RECONNECT_SECONDS_DEFAULT;
     /** Seconds between counter reads. */
     private int statsSeconds = STATS_SECONDS_DEFAULT;
-    /** Deadline of each call to an agent. */
-    private int callTimeoutMillis = CALL_TIMEOUT_MILLIS_DEFAULT;
+    /** Deadline of each call to an agent, read at every call. */
+    private volatile int callTimeoutMillis = CALL_TIMEOUT_MILLIS_DEFAULT;
 
     /** Opens agent clients; tests put their own here. */
     protected AgentClientFactory clientFactory;
 
     private ApplicationId appId;
-    private ScheduledExecutorService executor;
+    /** Runs this node's bookkeeping (which agents it owns, what to ask of them) and the timers; never a call. */
+    private ScheduledExecutorService control;
     private ScheduledFuture<?> statsTask;
     private final Map<String, AgentConnection> connections = new HashMap<>();
-    private final MirrorListener sessionListener = event -> executor.execute(() -> sessionChanged(event));
-    private final NetworkConfigListener configListener = new ConfigListener();
-    private final WorkPartitionEventListener partitionListener = this::reconcileLater;
+    private final MirrorListener sessionListener = event -> control.execute(() -> sessionChanged(event));
+    private final NetworkConfigListener configListener = new AgentsConfigListener(this::reconcileLater);
+    private final WorkPartitionEventListener partitionListener = event -> reconcileLater();
 
     @Activate
     protected void activate(ComponentContext context) {
         appId = coreService.registerApplication(MirrorManager.APP_NAME);
         cfgService.registerProperties(getClass());
-        executor = Executors.newSingleThreadScheduledExecutor(groupedThreads("mirror-tunnel", "agents-%d", log));
-        readProperties(context);
+        control = Executors.newSingleThreadScheduledExecutor(groupedThreads("mirror-tunnel", "agents-%d", log));
         if (clientFactory == null) {
-            clientFactory = GrpcAgentClient.factory(callTimeoutMillis);
+            clientFactory = GrpcAgentClient.factory(() -> callTimeoutMillis);
         }
+        modified(context);
         mirrorService.addListener(sessionListener);
         netcfgService.addListener(configListener);
         workPartitionService.addListener(partitionListener);
-        statsTask = executor.scheduleWithFixedDelay(this::pollStats, statsSeconds, statsSeconds, TimeUnit.SECONDS);
-        executor.execute(this::reconcile);
+        reconcileLater();
         log.info("Started");
     }
 
@@ -130,34 +129,37 @@ public class AgentProgrammer {
         workPartitionService.removeListener(partitionListener);
         netcfgService.removeListener(configListener);
         mirrorService.removeListener(sessionListener);
-        statsTask.cancel(false);
-        executor.execute(() -> {
+        Tools.futureGetOrElse(control.submit(() -> {
             connections.values().forEach(AgentConnection::close);
             connections.clear();
-        });
-        executor.shutdown();
-        try {
-            executor.awaitTermination(callTimeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        }), callTimeoutMillis, TimeUnit.MILLISECONDS, null);
+        control.shutdownNow();
         cfgService.unregisterProperties(getClass(), false);
         log.info("Stopped");
     }
 
+    /**
+     * Applies the component config at once: the stats period, the call deadline, the reconnection delay.
+     *
+     * @param context the component's context, with its properties
+     */
     @Modified
     protected void modified(ComponentContext context) {
-        readProperties(context);
-    }
-
-    private void readProperties(ComponentContext context) {
         Dictionary<?, ?> p = context == null ? null : context.getProperties();
-        if (p == null) {
-            return;
+        if (p != null) {
+            reconnectSeconds = Tools.getIntegerProperty(p, RECONNECT_SECONDS, reconnectSeconds);
+            statsSeconds = Tools.getIntegerProperty(p, STATS_SECONDS, statsSeconds);
+            callTimeoutMillis = Tools.getIntegerProperty(p, CALL_TIMEOUT_MILLIS, callTimeoutMillis);
         }
-        reconnectSeconds = Tools.getIntegerProperty(p, RECONNECT_SECONDS, reconnectSeconds);
-        statsSeconds = Tools.getIntegerProperty(p, STATS_SECONDS, statsSeconds);
-        callTimeoutMillis = Tools.getIntegerProperty(p, CALL_TIMEOUT_MILLIS, callTimeoutMillis);
+        int period = statsSeconds;
+        control.execute(() -> {
+            if (statsTask != null) {
+                statsTask.cancel(false);
+            }
+            statsTask = control.scheduleWithFixedDelay(this::pollStats, period, period, TimeUnit.SECONDS);
+        });
+        log.info("Stats every {} s, calls give up after {} ms, reconnection after {} s", statsSeconds,
+                callTimeoutMillis, reconnectSeconds);
     }
 
     /**
@@ -166,12 +168,12 @@ public class AgentProgrammer {
      * @return agent ids
      */
     public Set<String> ownedAgents() {
-        return Tools.futureGetOrElse(executor.submit(() -> new HashSet<>(connections.keySet())),
+        return Tools.futureGetOrElse(control.submit(() -> new HashSet<>(connections.keySet())),
                 callTimeoutMillis, TimeUnit.MILLISECONDS, Set.of());
     }
 
-    private void reconcileLater(Event<?, ?> event) {
-        executor.execute(this::reconcile);
+    private void reconcileLater() {
+        control.execute(this::reconcile);
     }
 
     /** Opens connections to the configured agents this node owns and closes the others. */
@@ -194,8 +196,8 @@ public class AgentProgrammer {
         });
         wanted.forEach((id, endpoint) -> connections.computeIfAbsent(id, k -> {
             AgentConnection c = new AgentConnection(endpoint, clusterService.getLocalNode().id().id(), store,
-                    clientFactory, executor, reconnectSeconds * 1000L);
-            c.connect();
+                    clientFactory, control, () -> reconnectSeconds * 1000L);
+            c.start();
             return c;
         }));
     }
@@ -211,11 +213,11 @@ public class AgentProgrammer {
                 before.agents().stream().filter(a -> !session.agents().contains(a))
                         .forEach(a -> connection(a).ifPresent(c -> c.remove(session.id())));
                 boolean onlyAdmin = before.toBuilder().adminState(session.adminState()).updated(session.updated())
-                        .build().equals(session);
+                        .hostStates(session.hostStates()).build().equals(session);
                 for (String a : session.agents()) {
                     connection(a).ifPresent(c -> {
                         if (onlyAdmin) {
-                            c.setEnabled(session.id(), session.adminState() == AdminState.ENABLED);
+                            c.setEnabled(session, session.adminState() == AdminState.ENABLED);
                         } else {
                             c.apply(session);
                         }
@@ -236,17 +238,5 @@ public class AgentProgrammer {
 
     private void pollStats() {
         List.copyOf(connections.values()).forEach(AgentConnection::pollStats);
-    }
-
-    private class ConfigListener implements NetworkConfigListener {
-        @Override
-        public boolean isRelevant(NetworkConfigEvent event) {
-            return event.configClass() == MirrorAgentsConfig.class;
-        }
-
-        @Override
-        public void event(NetworkConfigEvent event) {
-            reconcileLater(event);
-        }
     }
 }

@@ -5,16 +5,17 @@ import org.mirrortunnel.app.api.AgentStatus;
 import org.mirrortunnel.app.api.AgentVf;
 import org.mirrortunnel.app.api.MirrorEndpoint;
 import org.mirrortunnel.app.api.MirrorException;
+import org.mirrortunnel.app.api.MirrorResource;
 import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.MonitorPoint;
 import org.mirrortunnel.app.api.TapPoint;
+import org.mirrortunnel.app.api.VfId;
 import org.onlab.packet.MacAddress;
 import org.onosproject.net.Host;
 import org.onosproject.net.host.HostService;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +29,7 @@ import static org.mirrortunnel.app.api.MirrorException.Reason.CONFLICT;
  * Turns the operator's endpoints into concrete ports: an agent's interface is checked against the agent's
  * inventory; a host (MAC or IP, through {@link HostService}) is found among the monitor VFs of the agents'
  * inventories or, for a source, among the ports each agent's network config names by MAC. Each source gets a
- * tunnel VF of its namespace that no other session uses.
+ * tunnel VF of its namespace, claimed in the store so that no other session can hold it.
  */
 final class EndpointResolver {
     private final HostService hostService;
@@ -45,30 +46,37 @@ final class EndpointResolver {
     }
 
     /**
-     * Resolves a session's sources, giving each a free tunnel VF.
+     * Resolves a session's sources, giving each a tunnel VF of its namespace that the call claims: the one the
+     * source had in the session's stored version when it can keep it, else the first free one.
      *
-     * @param session the session asked for (its id, when set, is ignored among the users of tunnels)
-     * @param others  all stored sessions
+     * @param session the session asked for
+     * @param before  the session's stored version, null for a new session
+     * @param claims  the call's claims
      * @return tap points
+     * @throws MirrorException CONFLICT when a namespace has no free tunnel VF left
      */
-    List<TapPoint> tapPoints(MirrorSession session, Collection<MirrorSession> others) {
-        Set<String> used = others.stream().filter(s -> !s.id().equals(session.id()))
-                .flatMap(s -> s.tapPoints().stream()).map(p -> p.agentId() + "|" + p.tunnel())
-                .collect(Collectors.toCollection(HashSet::new));
+    List<TapPoint> tapPoints(MirrorSession session, MirrorSession before, ResourceClaims claims) {
         List<TapPoint> points = new ArrayList<>();
         for (MirrorEndpoint source : session.sources()) {
             MirrorEndpoint port = source.isHost() ? sourcePortOf(source) : source;
             String agentId = port.agentId().orElseThrow();
             String netns = port.netns().orElseThrow();
-            AgentVf tunnel = inventory(agentId).stream()
-                    .filter(vf -> vf.role() == AgentVf.Role.TUNNEL && vf.netns().equals(netns))
-                    .filter(vf -> !used.contains(agentId + "|" + vf.vf()))
+            String ifname = port.ifname().orElseThrow();
+            List<VfId> candidates = new ArrayList<>();
+            if (before != null) {
+                before.tapPoints().stream().filter(p -> p.agentId().equals(agentId) && p.netns().equals(netns)
+                        && p.ifname().equals(ifname)).forEach(p -> candidates.add(p.tunnel()));
+            }
+            inventory(agentId).stream().filter(vf -> vf.role() == AgentVf.Role.TUNNEL && vf.netns().equals(netns))
+                    .forEach(vf -> candidates.add(vf.vf()));
+            VfId tunnel = candidates.stream().distinct()
+                    .filter(vf -> points.stream().noneMatch(p -> p.agentId().equals(agentId) && p.tunnel().equals(vf)))
+                    .filter(vf -> claims.claim(MirrorResource.tunnel(agentId, vf)).isEmpty())
                     .findFirst()
                     .orElseThrow(() -> new MirrorException(CONFLICT, "sources",
                             "no free tunnel VF in namespace '" + netns
                             + "' on agent " + agentId + " for source " + source));
-            used.add(agentId + "|" + tunnel.vf());
-            points.add(new TapPoint(agentId, netns, port.ifname().orElseThrow(), tunnel.vf()));
+            points.add(new TapPoint(agentId, netns, ifname, tunnel));
         }
         return points;
     }

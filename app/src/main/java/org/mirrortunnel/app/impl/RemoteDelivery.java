@@ -5,22 +5,31 @@ import org.mirrortunnel.app.api.MirrorException;
 import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.MonitorPoint;
 import org.mirrortunnel.app.api.TapPoint;
-import org.mirrortunnel.app.intent.MirrorIntent;
 import org.onlab.packet.VlanId;
 import org.onosproject.core.ApplicationId;
 import org.onosproject.net.ConnectPoint;
+import org.onosproject.net.FilteredConnectPoint;
+import org.onosproject.net.flow.DefaultTrafficSelector;
+import org.onosproject.net.flow.DefaultTrafficTreatment;
+import org.onosproject.net.intent.Intent;
 import org.onosproject.net.intent.Key;
+import org.onosproject.net.intent.SinglePointToMultiPointIntent;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The intents that carry a session's copies across the fabric: for each source host with a monitor on
- * another host, one intent per session VLAN from the source host's uplink to the monitor hosts' uplinks.
+ * The intents that carry a session's copies across the fabric, as ONOS's own
+ * {@link SinglePointToMultiPointIntent}: for each source host with a monitor on another host, one intent per
+ * session VLAN, keyed {@code <sessionId>/<sourceAgentId>/<vlan>}, that matches the VLAN only and changes
+ * nothing (the copies keep their tag), from the source host's uplink to the uplinks of the monitor hosts.
+ * ONOS compiles them, installs them, re-routes them when the topology changes and replicates them.
  */
 final class RemoteDelivery {
     private RemoteDelivery() {
@@ -35,33 +44,119 @@ final class RemoteDelivery {
      * @return intents
      * @throws MirrorException when a host on the way has no uplink in the network config
      */
-    static List<MirrorIntent> intentsFor(ApplicationId appId, MirrorSession session,
-                                         Map<String, AgentEndpoint> endpoints) {
-        List<MirrorIntent> intents = new ArrayList<>();
+    static List<Intent> intentsFor(ApplicationId appId, MirrorSession session,
+                                   Map<String, AgentEndpoint> endpoints) {
+        List<Intent> intents = new ArrayList<>();
+        for (Delivery d : deliveries(session, endpoints)) {
+            for (int vlan : session.vlans()) {
+                intents.add(SinglePointToMultiPointIntent.builder().appId(appId).key(key(appId, session, d, vlan))
+                        .selector(DefaultTrafficSelector.builder().matchVlanId(VlanId.vlanId((short) vlan)).build())
+                        .treatment(DefaultTrafficTreatment.emptyTreatment())
+                        .filteredIngressPoint(d.ingress).filteredEgressPoints(d.egress).build());
+            }
+        }
+        return intents;
+    }
+
+    /**
+     * Returns the keys of the intents a session needs, without building them.
+     *
+     * @param appId     the app
+     * @param session   session with VLANs and resolved endpoints
+     * @param endpoints agents' network config by agent id
+     * @return intent keys
+     * @throws MirrorException when a host on the way has no uplink in the network config
+     */
+    static Set<Key> keysFor(ApplicationId appId, MirrorSession session, Map<String, AgentEndpoint> endpoints) {
+        Set<Key> keys = new HashSet<>();
+        for (Delivery d : deliveries(session, endpoints)) {
+            session.vlans().forEach(vlan -> keys.add(key(appId, session, d, vlan)));
+        }
+        return keys;
+    }
+
+    /**
+     * Checks that the network config has the uplinks a session's remote delivery needs.
+     *
+     * @param session   session with resolved endpoints
+     * @param endpoints agents' network config by agent id
+     * @throws MirrorException when a host on the way has no uplink in the network config
+     */
+    static void check(MirrorSession session, Map<String, AgentEndpoint> endpoints) {
+        deliveries(session, endpoints);
+    }
+
+    private static Key key(ApplicationId appId, MirrorSession session, Delivery d, int vlan) {
+        return Key.of(session.id().id() + "/" + d.source + "/" + vlan, appId);
+    }
+
+    /** For each source host with a monitor on another host: its uplink and the monitor hosts' uplinks. */
+    private static List<Delivery> deliveries(MirrorSession session, Map<String, AgentEndpoint> endpoints) {
+        List<Delivery> deliveries = new ArrayList<>();
         Set<String> sourceAgents = new TreeSet<>();
         session.tapPoints().stream().map(TapPoint::agentId).forEach(sourceAgents::add);
         for (String source : sourceAgents) {
-            Set<ConnectPoint> egress = new LinkedHashSet<>();
+            Set<FilteredConnectPoint> egress = new LinkedHashSet<>();
             for (MonitorPoint m : session.monitorPoints()) {
                 if (!m.agentId().equals(source)) {
-                    egress.add(uplink(endpoints, m.agentId()));
+                    egress.add(new FilteredConnectPoint(uplink(endpoints, m.agentId())));
                 }
             }
             if (egress.isEmpty()) {
                 continue;
             }
-            ConnectPoint ingress = uplink(endpoints, source);
+            FilteredConnectPoint ingress = new FilteredConnectPoint(uplink(endpoints, source));
             egress.remove(ingress);
-            if (egress.isEmpty()) {
-                continue; // the hosts share one fabric port: the NIC delivers
-            }
-            for (int vlan : session.vlans()) {
-                intents.add(MirrorIntent.builder().appId(appId)
-                        .key(Key.of(session.id().id() + "/" + source + "/" + vlan, appId))
-                        .ingressPoint(ingress).egressPoints(egress).vlan(VlanId.vlanId((short) vlan)).build());
+            if (!egress.isEmpty()) { // else the hosts share one fabric port: the NIC delivers
+                deliveries.add(new Delivery(source, ingress, egress));
             }
         }
-        return intents;
+        return deliveries;
+    }
+
+    /** One source host's share: where its copies enter the fabric and where they leave it. */
+    private static final class Delivery {
+        private final String source;
+        private final FilteredConnectPoint ingress;
+        private final Set<FilteredConnectPoint> egress;
+
+        Delivery(String source, FilteredConnectPoint ingress, Set<FilteredConnectPoint> egress) {
+            this.source = source;
+            this.ingress = ingress;
+            this.egress = egress;
+        }
+    }
+
+    /**
+     * Returns the session an intent of this app belongs to, from its key.
+     *
+     * @param key intent key
+     * @return session id text
+     */
+    static String sessionOf(Key key) {
+        String text = key.toString();
+        int slash = text.indexOf('/');
+        return slash < 0 ? text : text.substring(0, slash);
+    }
+
+    /**
+     * Tells whether two intents deliver the same way: same key, selector, treatment, ports and priority.
+     *
+     * @param a an intent
+     * @param b another
+     * @return true when submitting one over the other changes nothing
+     */
+    static boolean sameDelivery(Intent a, Intent b) {
+        if (!(a instanceof SinglePointToMultiPointIntent) || !(b instanceof SinglePointToMultiPointIntent)) {
+            return false;
+        }
+        SinglePointToMultiPointIntent x = (SinglePointToMultiPointIntent) a;
+        SinglePointToMultiPointIntent y = (SinglePointToMultiPointIntent) b;
+        return x.key().equals(y.key()) && x.appId().equals(y.appId()) && x.selector().equals(y.selector())
+                && x.treatment().equals(y.treatment()) && x.priority() == y.priority()
+                && x.filteredIngressPoint().equals(y.filteredIngressPoint())
+                && x.filteredEgressPoints().equals(y.filteredEgressPoints())
+                && x.constraints().equals(y.constraints()) && Objects.equals(x.resourceGroup(), y.resourceGroup());
     }
 
     private static ConnectPoint uplink(Map<String, AgentEndpoint> endpoints, String agentId) {

@@ -1,5 +1,7 @@
 package org.mirrortunnel.app.store;
 
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import org.mirrortunnel.app.api.AdminState;
 import org.mirrortunnel.app.api.AgentStatus;
@@ -11,6 +13,7 @@ import org.mirrortunnel.app.api.MirrorEndpoint;
 import org.mirrortunnel.app.api.MirrorEvent;
 import org.mirrortunnel.app.api.MirrorException;
 import org.mirrortunnel.app.api.MirrorFilter;
+import org.mirrortunnel.app.api.MirrorResource;
 import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.MirrorSessionId;
 import org.mirrortunnel.app.api.MirrorStore;
@@ -19,26 +22,27 @@ import org.mirrortunnel.app.api.MonitorPoint;
 import org.mirrortunnel.app.api.OperState;
 import org.mirrortunnel.app.api.TapPoint;
 import org.mirrortunnel.app.api.VfId;
-import org.mirrortunnel.app.api.VlanRange;
 import org.onlab.util.KryoNamespace;
 import org.onosproject.store.AbstractStore;
 import org.onosproject.store.serializers.KryoNamespaces;
 import org.onosproject.store.service.ConsistentMap;
+import org.onosproject.store.service.EventuallyConsistentMap;
+import org.onosproject.store.service.EventuallyConsistentMapEvent;
+import org.onosproject.store.service.EventuallyConsistentMapListener;
 import org.onosproject.store.service.MapEvent;
 import org.onosproject.store.service.MapEventListener;
 import org.onosproject.store.service.Serializer;
 import org.onosproject.store.service.StorageService;
 import org.onosproject.store.service.Versioned;
+import org.onosproject.store.service.WallClockTimestamp;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,8 +53,10 @@ import static org.mirrortunnel.app.api.MirrorException.Reason.CONFLICT;
 import static org.mirrortunnel.app.api.MirrorException.Reason.NOT_FOUND;
 
 /**
- * Sessions, their names, the VLANs they own and the agents' states in consistent maps. Names and VLANs are
- * claimed with put-if-absent, so two nodes can never hand out the same one.
+ * Sessions' definitions, the resources they hold and the agents' states in consistent maps (replicated,
+ * strongly consistent: every write is agreed by the cluster); resources are claimed with put-if-absent, so
+ * two sessions can never hold the same one. What agents report per session and host lives in an eventually
+ * consistent map: each node writes it locally and gossips it, as it changes on every stats poll.
  */
 @Component(immediate = true, service = MirrorStore.class)
 public class DistributedMirrorStore extends AbstractStore<MirrorEvent, MirrorStoreDelegate> implements MirrorStore {
@@ -61,73 +67,63 @@ public class DistributedMirrorStore extends AbstractStore<MirrorEvent, MirrorSto
             .register(MirrorSession.class, MirrorSessionId.class, MirrorEndpoint.class, MirrorFilter.class,
                     Direction.class, AdminState.class, OperState.class, HostState.class, MirrorCounters.class,
                     TapPoint.class, MonitorPoint.class, VfId.class, AgentStatus.class, AgentVf.class,
-                    AgentVf.Role.class)
+                    AgentVf.Role.class, MirrorResource.class, MirrorResource.Kind.class, SessionHost.class)
             .build("mirror-tunnel");
 
     @Reference(cardinality = ReferenceCardinality.MANDATORY)
     protected StorageService storageService;
 
     private ConsistentMap<MirrorSessionId, MirrorSession> sessions;
-    private ConsistentMap<String, MirrorSessionId> names;
-    private ConsistentMap<Integer, MirrorSessionId> vlans;
+    private ConsistentMap<MirrorResource, MirrorSessionId> claims;
     private ConsistentMap<String, AgentStatus> agents;
+    private EventuallyConsistentMap<SessionHost, HostState> hostStates;
     private final MapEventListener<MirrorSessionId, MirrorSession> sessionListener = this::sessionChanged;
+    private final EventuallyConsistentMapListener<SessionHost, HostState> hostListener = this::hostStateChanged;
 
     @Activate
     public void activate() {
         Serializer serializer = Serializer.using(SERIALIZER);
         sessions = storageService.<MirrorSessionId, MirrorSession>consistentMapBuilder()
                 .withName("mirror-sessions").withSerializer(serializer).build();
-        names = storageService.<String, MirrorSessionId>consistentMapBuilder()
-                .withName("mirror-session-names").withSerializer(serializer).build();
-        vlans = storageService.<Integer, MirrorSessionId>consistentMapBuilder()
-                .withName("mirror-vlans").withSerializer(serializer).build();
+        claims = storageService.<MirrorResource, MirrorSessionId>consistentMapBuilder()
+                .withName("mirror-claims").withSerializer(serializer).build();
         agents = storageService.<String, AgentStatus>consistentMapBuilder()
                 .withName("mirror-agents").withSerializer(serializer).build();
+        hostStates = storageService.<SessionHost, HostState>eventuallyConsistentMapBuilder()
+                .withName("mirror-host-states").withSerializer(SERIALIZER)
+                .withTimestampProvider((k, v) -> new WallClockTimestamp()).build();
         sessions.addListener(sessionListener);
+        hostStates.addListener(hostListener);
     }
 
     @Deactivate
     public void deactivate() {
+        hostStates.removeListener(hostListener);
         sessions.removeListener(sessionListener);
     }
 
     @Override
     public MirrorSession createSession(MirrorSession session) {
-        claimName(session.name(), session.id());
-        if (sessions.putIfAbsent(session.id(), session) != null) {
-            names.remove(session.name(), session.id());
+        MirrorSession definition = definition(session);
+        if (sessions.putIfAbsent(session.id(), definition) != null) {
             throw new MirrorException(CONFLICT, null, "session id " + session.id() + " is taken");
         }
-        return session;
+        return definition;
     }
 
     @Override
-    public MirrorSession updateSession(MirrorSession session) {
-        MirrorSession before = getSession(session.id())
-                .orElseThrow(() -> new MirrorException(NOT_FOUND, null, "no session " + session.id()));
-        boolean renamed = !before.name().equals(session.name());
-        if (renamed) {
-            claimName(session.name(), session.id());
-        }
-        if (sessions.replace(session.id(), session) == null) {
-            if (renamed) {
-                names.remove(session.name(), session.id());
-            }
-            throw new MirrorException(NOT_FOUND, null, "session " + session.id() + " was removed meanwhile");
-        }
-        if (renamed) {
-            names.remove(before.name(), session.id());
-        }
-        return session;
+    public Optional<Versioned<MirrorSession>> getDefinition(MirrorSessionId id) {
+        return Optional.ofNullable(sessions.get(id));
     }
 
-    private void claimName(String name, MirrorSessionId id) {
-        Versioned<MirrorSessionId> holder = names.putIfAbsent(name, id);
-        if (holder != null && !holder.value().equals(id)) {
-            throw new MirrorException(CONFLICT, "name",
-                    "a session named '" + name + "' exists (" + holder.value() + ")");
+    @Override
+    public boolean replaceSession(Versioned<MirrorSession> before, MirrorSession after) {
+        if (!sessions.replace(after.id(), before.version(), definition(after))) {
+            return false;
         }
+        before.value().agents().stream().filter(a -> !after.agents().contains(a))
+                .forEach(a -> hostStates.remove(new SessionHost(after.id(), a)));
+        return true;
     }
 
     @Override
@@ -136,90 +132,75 @@ public class DistributedMirrorStore extends AbstractStore<MirrorEvent, MirrorSto
         if (removed == null) {
             throw new MirrorException(NOT_FOUND, null, "no session " + id);
         }
-        names.remove(removed.value().name(), id);
+        removed.value().agents().forEach(a -> hostStates.remove(new SessionHost(id, a)));
         return removed.value();
     }
 
     @Override
     public Optional<MirrorSession> getSession(MirrorSessionId id) {
-        return Optional.ofNullable(Versioned.valueOrNull(sessions.get(id)));
+        return Optional.ofNullable(Versioned.valueOrNull(sessions.get(id))).map(this::withRuntimeState);
     }
 
     @Override
     public Optional<MirrorSession> getSessionByName(String name) {
-        return Optional.ofNullable(Versioned.valueOrNull(names.get(name))).flatMap(this::getSession);
+        return Optional.ofNullable(Versioned.valueOrNull(claims.get(MirrorResource.name(name))))
+                .flatMap(this::getSession).filter(s -> s.name().equals(name));
     }
 
     @Override
     public Collection<MirrorSession> getSessions() {
-        return ImmutableSet.copyOf(sessions.asJavaMap().values());
+        return sessions.values().stream().map(v -> withRuntimeState(v.value()))
+                .collect(ImmutableList.toImmutableList());
+    }
+
+    private static MirrorSession definition(MirrorSession session) {
+        return session.hostStates().isEmpty() ? session : session.toBuilder().hostStates(Map.of()).build();
+    }
+
+    private MirrorSession withRuntimeState(MirrorSession definition) {
+        Map<String, HostState> states = new HashMap<>();
+        for (String agent : definition.agents()) {
+            HostState state = hostStates.get(new SessionHost(definition.id(), agent));
+            if (state != null) {
+                states.put(agent, state);
+            }
+        }
+        return states.isEmpty() ? definition : definition.toBuilder().hostStates(states).build();
     }
 
     @Override
     public void updateHostState(MirrorSessionId id, String agentId, HostState state) {
         MirrorSession now = Versioned.valueOrNull(sessions.get(id));
-        if (now == null || state.equals(now.hostStates().get(agentId))) {
-            return;
+        SessionHost key = new SessionHost(id, agentId);
+        if (now != null && now.agents().contains(agentId) && !state.equals(hostStates.get(key))) {
+            hostStates.put(key, state);
         }
-        sessions.computeIfPresent(id, (k, s) -> {
-            Map<String, HostState> states = new HashMap<>(s.hostStates());
-            states.put(agentId, state);
-            return s.toBuilder().hostStates(states).build();
-        });
     }
 
     @Override
-    public List<Integer> allocateVlans(MirrorSessionId owner, VlanRange pool, List<Integer> wanted, int count) {
-        List<Integer> claimed = new ArrayList<>();
-        if (!wanted.isEmpty()) {
-            for (int vlan : wanted) {
-                if (!claimVlan(vlan, owner)) {
-                    releaseVlans(owner, claimed);
-                    throw new MirrorException(CONFLICT, "vlans",
-                            "VLAN " + vlan + " belongs to session " + vlans.get(vlan).value());
-                }
-                claimed.add(vlan);
-            }
-            return claimed;
-        }
-        Set<Integer> taken = allocatedVlans();
-        for (int vlan = pool.first(); vlan <= pool.last() && claimed.size() < count; vlan++) {
-            // another node may claim a free-looking id first: put-if-absent decides
-            if (!taken.contains(vlan) && claimVlan(vlan, owner)) {
-                claimed.add(vlan);
-            }
-        }
-        if (claimed.size() < count) {
-            releaseVlans(owner, claimed);
-            throw new MirrorException(CONFLICT, "vlans", "VLAN pool " + pool + " is exhausted: " + count + " needed, "
-                    + claimed.size() + " free");
-        }
-        return claimed;
-    }
-
-    private boolean claimVlan(int vlan, MirrorSessionId owner) {
-        Versioned<MirrorSessionId> holder = vlans.putIfAbsent(vlan, owner);
-        return holder == null || holder.value().equals(owner);
+    public Optional<MirrorSessionId> claim(MirrorResource resource, MirrorSessionId owner) {
+        return Optional.ofNullable(Versioned.valueOrNull(claims.putIfAbsent(resource, owner)));
     }
 
     @Override
-    public void releaseVlans(MirrorSessionId owner, Collection<Integer> released) {
-        released.forEach(vlan -> vlans.remove(vlan, owner));
+    public void release(MirrorSessionId owner, Collection<MirrorResource> resources) {
+        resources.forEach(r -> claims.remove(r, owner));
+    }
+
+    @Override
+    public Map<MirrorResource, MirrorSessionId> claims() {
+        return ImmutableMap.copyOf(claims.asJavaMap());
     }
 
     @Override
     public Set<Integer> allocatedVlans() {
-        return ImmutableSet.copyOf(vlans.keySet());
+        return claims.keySet().stream().filter(r -> r.kind() == MirrorResource.Kind.VLAN).map(MirrorResource::vlan)
+                .collect(ImmutableSet.toImmutableSet());
     }
 
     @Override
     public void putAgent(AgentStatus status) {
         agents.put(status.agentId(), status);
-    }
-
-    @Override
-    public void removeAgent(String agentId) {
-        agents.remove(agentId);
     }
 
     @Override
@@ -237,19 +218,49 @@ public class DistributedMirrorStore extends AbstractStore<MirrorEvent, MirrorSto
         MirrorSession before = Versioned.valueOrNull(event.oldValue());
         switch (event.type()) {
             case INSERT:
-                notifyDelegate(new MirrorEvent(MirrorEvent.Type.SESSION_ADDED, after, null));
+                notifyDelegate(new MirrorEvent(MirrorEvent.Type.SESSION_ADDED, withRuntimeState(after), null));
                 break;
             case REMOVE:
                 notifyDelegate(new MirrorEvent(MirrorEvent.Type.SESSION_REMOVED, before, before));
                 break;
             case UPDATE:
-                boolean onlyState = before != null && Objects.equals(
-                        before.toBuilder().hostStates(after.hostStates()).build(), after);
-                notifyDelegate(new MirrorEvent(onlyState ? MirrorEvent.Type.SESSION_STATE_CHANGED
-                        : MirrorEvent.Type.SESSION_UPDATED, after, before));
+                notifyDelegate(new MirrorEvent(MirrorEvent.Type.SESSION_UPDATED, withRuntimeState(after), before));
                 break;
             default:
                 break;
+        }
+    }
+
+    private void hostStateChanged(EventuallyConsistentMapEvent<SessionHost, HostState> event) {
+        if (event.type() == EventuallyConsistentMapEvent.Type.PUT) {
+            getSession(event.key().session()).ifPresent(s ->
+                    notifyDelegate(new MirrorEvent(MirrorEvent.Type.SESSION_STATE_CHANGED, s, null)));
+        }
+    }
+
+    /** The key of a session's runtime state on one host. */
+    static final class SessionHost {
+        private final MirrorSessionId session;
+        private final String agentId;
+
+        SessionHost(MirrorSessionId session, String agentId) {
+            this.session = session;
+            this.agentId = agentId;
+        }
+
+        MirrorSessionId session() {
+            return session;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SessionHost && ((SessionHost) o).session.equals(session)
+                    && ((SessionHost) o).agentId.equals(agentId);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(session, agentId);
         }
     }
 }

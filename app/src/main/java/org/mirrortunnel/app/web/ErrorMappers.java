@@ -81,13 +81,13 @@ public final class ErrorMappers {
     }
 
     /**
-     * Maps anything else to a 500 without details; the details go to the log.
+     * Maps anything else, errors of the JVM included, to a 500 without details; the details go to the log.
      */
-    public static final class Unexpected implements ExceptionMapper<RuntimeException> {
+    public static final class Unexpected implements ExceptionMapper<Throwable> {
         private final Logger log = getLogger(getClass());
 
         @Override
-        public Response toResponse(RuntimeException e) {
+        public Response toResponse(Throwable e) {
             log.error("REST request failed", e);
             return error(Response.Status.INTERNAL_SERVER_ERROR.getStatusCode(), null,
                     "internal error: " + e.getClass().getSimpleName() + " (details in the ONOS log)");

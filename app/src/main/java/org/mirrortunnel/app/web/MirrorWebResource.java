@@ -22,6 +22,8 @@ import java.io.InputStream;
 abstract class MirrorWebResource extends AbstractWebResource {
     /** The largest request body accepted, in bytes. */
     static final int MAX_BODY = 64 * 1024;
+    /** The deepest nesting of objects and arrays accepted; a session needs 4. */
+    static final int MAX_DEPTH = 32;
 
     private static final ObjectMapper STRICT = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -32,7 +34,7 @@ abstract class MirrorWebResource extends AbstractWebResource {
      *
      * @param body request body
      * @return the object
-     * @throws ApiError 413 when too large, 400 when empty, malformed or not an object
+     * @throws ApiError 413 when too large, 400 when nested too deep, empty, malformed or not an object
      */
     static ObjectNode readObject(InputStream body) {
         byte[] bytes;
@@ -45,6 +47,7 @@ abstract class MirrorWebResource extends AbstractWebResource {
             throw new ApiError(Response.Status.REQUEST_ENTITY_TOO_LARGE, null,
                     "request body exceeds " + MAX_BODY + " bytes");
         }
+        checkDepth(bytes);
         JsonNode json;
         try {
             json = STRICT.readTree(bytes);
@@ -60,6 +63,33 @@ abstract class MirrorWebResource extends AbstractWebResource {
             throw ApiError.badField(null, "expected a JSON object");
         }
         return (ObjectNode) json;
+    }
+
+    /**
+     * Refuses a body whose objects and arrays nest deeper than {@link #MAX_DEPTH}, before any parser recurses
+     * into it. Brackets inside strings do not count; the parser judges the rest of the syntax.
+     */
+    private static void checkDepth(byte[] json) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length; i++) {
+            byte b = json[i];
+            if (inString) {
+                if (b == '\\') {
+                    i++;
+                } else if (b == '"') {
+                    inString = false;
+                }
+            } else if (b == '"') {
+                inString = true;
+            } else if (b == '{' || b == '[') {
+                if (++depth > MAX_DEPTH) {
+                    throw ApiError.badField(null, "JSON nested deeper than " + MAX_DEPTH + " levels");
+                }
+            } else if (b == '}' || b == ']') {
+                depth--;
+            }
+        }
     }
 
     /**

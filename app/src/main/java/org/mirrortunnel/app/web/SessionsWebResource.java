@@ -107,8 +107,8 @@ public class SessionsWebResource extends MirrorWebResource {
     }
 
     /**
-     * Changes a session's definition. The admin state changes only through enable and disable; an id in the
-     * body must be the one in the path; other fields the cluster sets are ignored.
+     * Changes a session's definition. The admin state changes only through enable and disable (absent means
+     * unchanged); an id in the body must be the one in the path; other fields the cluster sets are ignored.
      *
      * @param id   session id
      * @param body the session's new definition
@@ -121,7 +121,11 @@ public class SessionsWebResource extends MirrorWebResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response updateSession(@PathParam("id") String id, InputStream body) {
         MirrorSession before = session(id);
-        MirrorSession request = codec(MirrorSession.class).decode(readObject(body), this);
+        ObjectNode json = readObject(body);
+        if (!json.hasNonNull(MirrorSessionCodec.ADMIN_STATE)) {
+            json.put(MirrorSessionCodec.ADMIN_STATE, before.adminState().name());
+        }
+        MirrorSession request = codec(MirrorSession.class).decode(json, this);
         if (request.id() != null && !request.id().equals(before.id())) {
             throw ApiError.badField(MirrorSessionCodec.ID, "id " + request.id() + " is not the one in the path");
         }

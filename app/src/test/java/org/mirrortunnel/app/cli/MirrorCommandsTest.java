@@ -1,5 +1,8 @@
 package org.mirrortunnel.app.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.easymock.Capture;
 import org.junit.After;
 import org.junit.Before;
@@ -8,12 +11,18 @@ import org.junit.Test;
 import org.mirrortunnel.app.api.AgentStatus;
 import org.mirrortunnel.app.api.AgentVf;
 import org.mirrortunnel.app.api.Direction;
+import org.mirrortunnel.app.api.HostState;
 import org.mirrortunnel.app.api.MirrorAdminService;
+import org.mirrortunnel.app.api.MirrorCounters;
 import org.mirrortunnel.app.api.MirrorEndpoint;
 import org.mirrortunnel.app.api.MirrorException;
 import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.MirrorSessionId;
+import org.mirrortunnel.app.api.OperState;
+import org.mirrortunnel.app.api.TapPoint;
 import org.mirrortunnel.app.api.VfId;
+import org.mirrortunnel.app.web.TestCodecs;
+import org.onlab.junit.TestUtils;
 import org.onlab.packet.IpPrefix;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +30,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -116,6 +126,50 @@ public class MirrorCommandsTest {
         replay(admin);
         add(c -> c.srcPrefix = "10.0.0.300/24");
         assertOneErrorLine("mirror-add: ", "10.0.0.300");
+    }
+
+    @Test
+    public void aBadOptionValueNamesTheOption() {
+        replay(admin);
+        add(c -> c.srcPrefix = "10.0.0.0/abc");
+        add(c -> c.dstPrefix = "fe80::/200");
+        add(c -> c.snaplen = 10);
+        add(c -> c.sampleEvery = 0);
+        add(c -> c.vlan = 5000);
+        verify(admin);
+        List<String> errors = lines(err);
+        assertEquals(errors.toString(), 5, errors.size());
+        assertThat(errors.get(0), startsWith("mirror-add: --src 10.0.0.0/abc: "));
+        assertThat(errors.get(1), startsWith("mirror-add: --dst fe80::/200: "));
+        assertThat(errors.get(2), startsWith("mirror-add: --snaplen 10: "));
+        assertThat(errors.get(3), startsWith("mirror-add: --sample 0: "));
+        assertThat(errors.get(4), startsWith("mirror-add: --vlan 5000: "));
+    }
+
+    @Test
+    public void mirrorsAsJsonIsWhatTheRestApiAnswers() throws java.io.IOException {
+        MirrorSession reported = WEB.toBuilder().tapPoints(List.of(new TapPoint("host-a", "", "svc0",
+                new VfId("pf0", 1)))).hostStates(Map.of("host-a", new HostState(OperState.FAILED, "no carrier",
+                new MirrorCounters(5, 4, 1, 0, 0)))).build();
+        expect(admin.getSessions()).andReturn(List.of(reported));
+        replay(admin);
+        MirrorListCommand command = new MirrorListCommand();
+        TestUtils.setField(command, "json", true);
+        TestCodecs codecs = new TestCodecs();
+        command.run(admin, codecs);
+
+        verify(admin);
+        ArrayNode expected = codecs.mapper().createArrayNode()
+                .add(codecs.codec(MirrorSession.class).encode(reported, codecs));
+        assertEquals(new ObjectMapper().readTree(expected.toString()), json(out));
+    }
+
+    private static JsonNode json(ByteArrayOutputStream stream) {
+        try {
+            return new ObjectMapper().readTree(stream.toString(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + stream, e);
+        }
     }
 
     @Test

@@ -15,16 +15,8 @@ import org.mirrortunnel.agent.api.v1.VfInfo;
 import org.mirrortunnel.agent.api.v1.VfRef;
 import org.mirrortunnel.agent.api.v1.VfRole;
 import org.mirrortunnel.app.agent.AgentClient;
-import org.mirrortunnel.app.agent.AgentClientFactory;
 import org.mirrortunnel.app.api.MirrorEndpoint;
 import org.mirrortunnel.app.api.MirrorSession;
-import org.onlab.junit.TestUtils;
-import org.onlab.packet.IpAddress;
-import org.onosproject.cfg.ComponentConfigAdapter;
-import org.onosproject.cluster.ClusterServiceAdapter;
-import org.onosproject.cluster.ControllerNode;
-import org.onosproject.cluster.DefaultControllerNode;
-import org.onosproject.cluster.NodeId;
 import org.onosproject.net.intent.MockIdGenerator;
 
 import java.util.List;
@@ -56,22 +48,9 @@ public class AgentOwnershipTest {
     }
 
     private AgentProgrammer programmer(String node, String owned) {
-        AgentProgrammer p = new AgentProgrammer();
         MirrorTestContext.TestWorkPartitionService partitions = new MirrorTestContext.TestWorkPartitionService();
         partitions.mine = owned::equals;
-        TestUtils.setField(p, "store", ctx.store);
-        TestUtils.setField(p, "mirrorService", ctx.manager);
-        TestUtils.setField(p, "netcfgService", ctx.netcfg);
-        TestUtils.setField(p, "workPartitionService", partitions);
-        TestUtils.setField(p, "clusterService", new ClusterServiceAdapter() {
-            @Override
-            public ControllerNode getLocalNode() {
-                return new DefaultControllerNode(new NodeId(node), IpAddress.valueOf("127.0.0.1"));
-            }
-        });
-        TestUtils.setField(p, "coreService", new MirrorTestContext.TestCoreService());
-        TestUtils.setField(p, "cfgService", new ComponentConfigAdapter());
-        TestUtils.setField(p, "clientFactory", (AgentClientFactory) e -> new RecordingClient(node, e.agentId()));
+        AgentProgrammer p = ctx.programmer(node, partitions, e -> new RecordingClient(node, e.agentId()));
         p.activate(null);
         return p;
     }

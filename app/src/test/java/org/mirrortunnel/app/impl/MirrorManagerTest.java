@@ -9,9 +9,10 @@ import org.mirrortunnel.app.api.MirrorEvent;
 import org.mirrortunnel.app.api.MirrorException;
 import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.VfId;
-import org.mirrortunnel.app.intent.MirrorIntent;
 import org.onosproject.net.ConnectPoint;
+import org.onosproject.net.FilteredConnectPoint;
 import org.onosproject.net.intent.MockIdGenerator;
+import org.onosproject.net.intent.SinglePointToMultiPointIntent;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,7 @@ public class MirrorManagerTest {
         assertEquals(new VfId("pf0", 9), s.monitorPoints().get(0).vf());
         assertEquals(s, ctx.manager.getSessionByName("web").orElseThrow());
         assertEquals(MirrorEvent.Type.SESSION_ADDED, events.get(0).type());
-        assertThat("a local monitor needs no intent", ctx.intents.installed.values(), empty());
+        assertThat("a local monitor needs no intent", ctx.intents.cluster().installed().values(), empty());
     }
 
     @Test
@@ -101,6 +102,20 @@ public class MirrorManagerTest {
                 .vlans(List.of(3500)).build()), "VLAN 3500 belongs to session " + s.id());
         assertEquals(1, ctx.manager.getSessions().size());
         assertEquals(Set.of(3500), ctx.store.allocatedVlans());
+    }
+
+    @Test
+    public void aRefusedUpdateKeepsEveryVlanTheSessionStillUses() {
+        MirrorSession a = ctx.manager.createSession(request("a", "host-a:svc0", "host-a:mon0").build());
+        MirrorSession b = ctx.manager.createSession(request("b", "host-bb:svc0", "host-bb:mon0")
+                .vlans(List.of(3500)).build());
+
+        assertRejected(() -> ctx.manager.updateSession(a.toBuilder().vlans(List.of(3000, 3500)).build()),
+                "VLAN 3500 belongs to session " + b.id());
+        assertEquals(Set.of(3000, 3500), ctx.store.allocatedVlans());
+        assertEquals(a, ctx.manager.getSession(a.id()).orElseThrow());
+        MirrorSession c = ctx.manager.createSession(request("c", "host-a:nsf/svc0", "host-a:mon0").build());
+        assertEquals("the pool skips the VLAN a still holds", List.of(3001), c.vlans());
     }
 
     @Test
@@ -145,35 +160,41 @@ public class MirrorManagerTest {
         assertEquals(1, ctx.manager.getSessions().size());
     }
 
+    private static FilteredConnectPoint point(String connectPoint) {
+        return new FilteredConnectPoint(ConnectPoint.deviceConnectPoint(connectPoint));
+    }
+
     @Test
     public void aRemoteMonitorGetsAnIntentThatIsWithdrawnWithTheSession() {
         MirrorSession s = ctx.manager.createSession(request("far", "host-a:svc0", "host-bb:mon0").build());
 
-        assertEquals(1, ctx.intents.installed.size());
-        MirrorIntent intent = (MirrorIntent) ctx.intents.installed.values().iterator().next();
-        assertEquals(ConnectPoint.deviceConnectPoint("of:0000000000000001/1"), intent.ingressPoint());
-        assertEquals(Set.of(ConnectPoint.deviceConnectPoint("of:0000000000000003/1")), intent.egressPoints());
-        assertEquals(3000, intent.vlan().toShort());
+        assertEquals(1, ctx.intents.cluster().installed().size());
+        SinglePointToMultiPointIntent intent = (SinglePointToMultiPointIntent) ctx.intents.cluster().installed()
+                .values().iterator().next();
+        assertEquals(point("of:0000000000000001/1"), intent.filteredIngressPoint());
+        assertEquals(Set.of(point("of:0000000000000003/1")), intent.filteredEgressPoints());
+        assertEquals(s.id().id() + "/host-a/3000", intent.key().toString());
 
         ctx.manager.removeSession(s.id());
-        assertThat(ctx.intents.installed.values(), empty());
-        assertEquals(List.of(intent.key().toString()), ctx.intents.withdrawn);
+        assertThat(ctx.intents.cluster().installed().values(), empty());
+        assertEquals(List.of("node-1 " + intent.key()), ctx.intents.cluster().requests("withdraw"));
     }
 
     @Test
     public void anUpdateToARemoteMonitorSubmitsAnIntentAndBackToALocalOneWithdrawsIt() {
         MirrorSession s = ctx.manager.createSession(request("web", "host-a:svc0", "host-a:mon0").build());
-        assertThat(ctx.intents.installed.values(), empty());
+        assertThat(ctx.intents.cluster().installed().values(), empty());
 
         MirrorSession far = ctx.manager.updateSession(s.toBuilder()
                 .monitors(List.of(MirrorEndpoint.parse("host-bb:mon0"))).build());
-        assertEquals(1, ctx.intents.installed.size());
-        MirrorIntent intent = (MirrorIntent) ctx.intents.installed.values().iterator().next();
-        assertEquals(Set.of(ConnectPoint.deviceConnectPoint("of:0000000000000003/1")), intent.egressPoints());
+        assertEquals(1, ctx.intents.cluster().installed().size());
+        SinglePointToMultiPointIntent intent = (SinglePointToMultiPointIntent) ctx.intents.cluster().installed()
+                .values().iterator().next();
+        assertEquals(Set.of(point("of:0000000000000003/1")), intent.filteredEgressPoints());
 
         ctx.manager.updateSession(far.toBuilder().monitors(List.of(MirrorEndpoint.parse("host-a:mon0"))).build());
-        assertThat(ctx.intents.installed.values(), empty());
-        assertEquals(List.of(intent.key().toString()), ctx.intents.withdrawn);
+        assertThat(ctx.intents.cluster().installed().values(), empty());
+        assertEquals(List.of("node-1 " + intent.key()), ctx.intents.cluster().requests("withdraw"));
         assertEquals("the VLAN stays with the session", Set.of(3000), ctx.store.allocatedVlans());
     }
 
@@ -181,7 +202,7 @@ public class MirrorManagerTest {
     public void onlyTheResponsibleNodeSubmitsIntents() {
         ctx.partitions.mine = id -> false;
         ctx.manager.createSession(request("far", "host-a:svc0", "host-bb:mon0").build());
-        assertThat(ctx.intents.installed.values(), empty());
+        assertThat(ctx.intents.cluster().installed().values(), empty());
     }
 
     @Test

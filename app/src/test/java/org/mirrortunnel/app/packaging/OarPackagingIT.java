@@ -66,8 +66,7 @@ public class OarPackagingIT {
             assertThat(imports, containsString("org.apache.karaf.shell.api.action"));
             String components = m.getValue("Service-Component");
             assertNotNull(components);
-            for (String c : new String[]{"MirrorManager", "DistributedMirrorStore", "AgentProgrammer",
-                    "MirrorIntentCompiler"}) {
+            for (String c : new String[]{"MirrorManager", "DistributedMirrorStore", "AgentProgrammer"}) {
                 assertThat(components, containsString(c));
             }
         }

@@ -8,6 +8,7 @@ import org.mirrortunnel.app.api.HostState;
 import org.mirrortunnel.app.api.MirrorCounters;
 import org.mirrortunnel.app.api.MirrorEndpoint;
 import org.mirrortunnel.app.api.MirrorFilter;
+import org.mirrortunnel.app.api.MirrorResource;
 import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.MirrorSessionId;
 import org.mirrortunnel.app.api.MonitorPoint;
@@ -49,5 +50,16 @@ public class DistributedMirrorStoreTest {
 
         assertEquals(s, roundTrip(s));
         assertEquals(a, roundTrip(a));
+    }
+
+    @Test
+    public void claimsAndTheKeysOfRuntimeStateRoundTrip() {
+        for (MirrorResource r : List.of(MirrorResource.name("web"), MirrorResource.vlan(3000),
+                MirrorResource.tunnel("host-a", new VfId("pf0", 1)))) {
+            assertEquals(r, roundTrip(r));
+        }
+        DistributedMirrorStore.SessionHost key = new DistributedMirrorStore.SessionHost(MirrorSessionId.of("ms-1"),
+                "host-a");
+        assertEquals(key, roundTrip(key));
     }
 }

@@ -5,14 +5,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.Test;
 import org.mirrortunnel.app.api.AgentStatus;
 import org.mirrortunnel.app.api.HostState;
+import org.mirrortunnel.app.api.MirrorAdminService;
 import org.mirrortunnel.app.api.MirrorCounters;
+import org.mirrortunnel.app.api.MirrorService;
 import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.MirrorSessionId;
 import org.mirrortunnel.app.api.OperState;
 
+import org.onlab.osgi.TestServiceDirectory;
+import org.onosproject.codec.CodecService;
+
 import javax.ws.rs.client.Entity;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -285,6 +291,59 @@ public class SessionsWebResourceTest extends MirrorResourceTest {
             assertEquals(before, ctx.manager.getSession(MirrorSessionId.of(id)).orElseThrow());
             assertEquals(java.util.Set.of(3000), ctx.store.allocatedVlans());
         }
+    }
+
+    @Test
+    public void aRefusedPutKeepsTheVlansTheSessionHolds() {
+        JsonNode web = create(WEB);
+        create("{\"name\": \"db\", \"sources\": [\"host3:nsf1/svc0\"], \"monitors\": [\"host2:mon0\"],"
+                + " \"vlans\": [3500]}");
+        ObjectNode both = (ObjectNode) web.deepCopy();
+        both.putArray("vlans").add(3000).add(3500);
+
+        assertThat(error(put(web.get("id").asText(), both.toString()), 409, "vlans"), containsString("3500"));
+        JsonNode next = create(named("next", "host1:nsf2/svc0"));
+        assertEquals("[3001]", next.get("vlans").toString());
+        assertEquals(java.util.Set.of(3000, 3001, 3500), ctx.store.allocatedVlans());
+    }
+
+    @Test
+    public void putWithoutAnAdminStateLeavesItAsItIs() {
+        String id = create(WEB).get("id").asText();
+        json(post(SESSIONS + "/" + id + "/disable", ""), 200);
+
+        JsonNode after = json(put(id, WEB.replace("}", ", \"sampleEvery\": 10}")), 200);
+        assertEquals("DISABLED", after.get("adminState").asText());
+        assertEquals(10, after.get("sampleEvery").asInt());
+    }
+
+    @Test
+    public void deeplyNestedJsonIs400BeforeParsing() {
+        String id = create(WEB).get("id").asText();
+        MirrorSession before = ctx.manager.getSession(MirrorSessionId.of(id)).orElseThrow();
+        int depth = 20_000;
+        String deep = WEB.replace("}", ", \"filter\": " + "[".repeat(depth) + "]".repeat(depth) + "}");
+        assertTrue(deep.length() < MirrorWebResource.MAX_BODY);
+
+        assertThat(error(post(SESSIONS, deep), 400, null), containsString("nested"));
+        assertThat(error(put(id, deep), 400, null), containsString("nested"));
+        assertEquals(before, ctx.manager.getSession(MirrorSessionId.of(id)).orElseThrow());
+        assertEquals(1, ctx.manager.getSessions().size());
+        assertThat("brackets inside strings are text", error(post(SESSIONS, WEB.replace("\"web\"",
+                "\"" + "[".repeat(depth / 10) + "\"")), 400, "name"), containsString("name must be"));
+    }
+
+    @Test
+    public void anyThrowableIsTheJson500() {
+        MirrorAdminService failing = (MirrorAdminService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{MirrorAdminService.class}, (proxy, method, args) -> {
+                    throw new StackOverflowError("deep inside");
+                });
+        setServiceDirectory(new TestServiceDirectory().add(MirrorService.class, failing)
+                .add(MirrorAdminService.class, failing).add(CodecService.class, new TestCodecs().manager));
+
+        assertThat(error(target(SESSIONS).request().get(), 500, null), containsString("StackOverflowError"));
+        assertThat(error(post(SESSIONS, WEB), 500, null), containsString("details in the ONOS log"));
     }
 
     @Test

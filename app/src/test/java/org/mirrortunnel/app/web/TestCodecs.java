@@ -9,11 +9,11 @@ import org.onosproject.codec.impl.CodecManager;
 /**
  * ONOS's codec manager with the mirror codecs registered by their registrator, and a codec context on it.
  */
-final class TestCodecs implements CodecContext {
-    final CodecManager manager = new CodecManager();
+public final class TestCodecs implements CodecContext {
+    public final CodecManager manager = new CodecManager();
     private final ObjectMapper mapper = new ObjectMapper();
 
-    TestCodecs() {
+    public TestCodecs() {
         manager.activate();
         MirrorCodecRegistrator registrator = new MirrorCodecRegistrator();
         TestUtils.setField(registrator, "codecService", manager);
