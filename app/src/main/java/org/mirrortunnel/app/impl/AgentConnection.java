@@ -297,6 +297,7 @@ final class AgentConnection {
     }
 
     private void lost(Throwable error) {
+        generation++; // the closed channel's own errors must not count as a second loss
         AgentClient c = client;
         client = null;
         if (c != null) {
