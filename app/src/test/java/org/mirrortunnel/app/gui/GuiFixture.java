@@ -66,7 +66,8 @@ import static org.onosproject.net.NetTestTools.connectPoint;
 /**
  * A known network with the real mirror manager on it: four switches in a "T" (s1 - s2 - s3, s4 under s2), the
  * hosts of three agents' network functions and monitors, a bystander host, and the services the GUI's handlers
- * look up. Intents the manager submits get installables compiled over these links, as a link collection.
+ * look up. Intents the manager submits (to its test context's intent service) get installables compiled over
+ * these links, as a link collection.
  *
  * <pre>
  *   nsf-a (host-a) -- s1 -- s2 -- s3 -- nmf-b (host-b)
@@ -118,7 +119,6 @@ final class GuiFixture {
                 + "\"host-b\": {\"address\": \"127.0.0.1:2\", \"plaintext\": true, \"uplink\": \"of:" + S3 + "/1\"},"
                 + "\"host-c\": {\"address\": \"127.0.0.1:3\", \"plaintext\": true, \"uplink\": \"of:" + S4 + "/1\","
                 + " \"ports\": {\"" + NSF_C + "\": \"svc0\"}}}");
-        TestUtils.setField(ctx.manager, "intentService", intents);
         TestUtils.setField(ctx.manager, "hostService", hosts);
 
         codecs.activate();
@@ -245,31 +245,20 @@ final class GuiFixture {
     }
 
     /**
-     * Keeps the intents submitted and compiles each into a link collection: the shortest tree from the
+     * Shows the intents the manager submitted and compiles each into a link collection: the shortest tree from the
      * uplink of the source agent its key names ({@code <sessionId>/<agent>/<vlan>}) to the uplinks of the
      * session's monitors elsewhere.
      */
     final class CompilingIntentService extends IntentServiceAdapter {
-        final Map<Key, Intent> submitted = new LinkedHashMap<>();
-
-        @Override
-        public void submit(Intent intent) {
-            submitted.put(intent.key(), intent);
-        }
-
-        @Override
-        public void withdraw(Intent intent) {
-            submitted.remove(intent.key());
-        }
 
         @Override
         public Iterable<Intent> getIntentsByAppId(ApplicationId id) {
-            return List.copyOf(submitted.values());
+            return List.copyOf(ctx.intents.cluster().installed().values());
         }
 
         @Override
         public List<Intent> getInstallableIntents(Key key) {
-            if (!submitted.containsKey(key)) {
+            if (!ctx.intents.cluster().installed().containsKey(key.toString())) {
                 return List.of();
             }
             String[] parts = key.toString().split("/");
