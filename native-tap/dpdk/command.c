@@ -138,8 +138,8 @@ static int parse_prefix(const json_t *filter, const char *key, __u8 flag, struct
 {
 	const char *text;
 	struct mt_prefix p;
-	__u32 *addr = flag == TAP_F_SRC ? s->src : s->dst;
-	__u8 *mask = (__u8 *)(flag == TAP_F_SRC ? s->src_mask : s->dst_mask);
+	__u32 *addr = flag == TAP_F_SRC ? s->src : flag == TAP_F_DST ? s->dst : s->net;
+	__u8 *mask = (__u8 *)(flag == TAP_F_SRC ? s->src_mask : flag == TAP_F_DST ? s->dst_mask : s->net_mask);
 	__u8 family;
 
 	if (get_str(filter, key, false, &text, e))
@@ -149,15 +149,17 @@ static int parse_prefix(const json_t *filter, const char *key, __u8 flag, struct
 	if (mt_parse_prefix(text, &p))
 		return bad(e, "filter.%s: '%s' is not an IPv4 or IPv6 prefix with its host bits zero", key, text);
 	family = p.family == AF_INET ? 4 : 6;
-	if ((s->flags & (TAP_F_SRC | TAP_F_DST)) && s->family != family)
-		return bad(e, "filter: src and dst prefixes must be of one address family");
+	if ((s->flags & TAP_F_ADDRS) && s->family != family)
+		return bad(e, "filter: src, dst and net prefixes must be of one address family");
 	memcpy(addr, p.addr, family == 4 ? 4 : 16);
 	for (unsigned b = 0; b < p.len; b++)
 		mask[b / 8] |= (__u8)(0x80 >> (b % 8));
 	if (flag == TAP_F_SRC)
 		s->src_len = p.len;
-	else
+	else if (flag == TAP_F_DST)
 		s->dst_len = p.len;
+	else
+		s->net_len = p.len;
 	s->family = family;
 	s->flags |= flag;
 	return 0;
@@ -165,7 +167,12 @@ static int parse_prefix(const json_t *filter, const char *key, __u8 flag, struct
 
 static int parse_filter(const json_t *req, struct tap_session *s, struct req_err *e)
 {
-	static const char *const keys[] = { "src", "dst", "proto", "sport", "dport", NULL };
+	static const char *const keys[] = { "src", "dst", "net", "proto", "sport", "dport", "port", NULL };
+	static const struct {
+		const char *key;
+		__u8 flag;
+	} ports[] = { { "sport", TAP_F_SPORT }, { "dport", TAP_F_DPORT }, { "port", TAP_F_PORT } };
+	__u16 *port[] = { &s->sport, &s->dport, &s->port };
 	const json_t *f = json_object_get(req, "filter");
 	const json_t *proto;
 	long long v;
@@ -175,7 +182,7 @@ static int parse_filter(const json_t *req, struct tap_session *s, struct req_err
 	if (!json_is_object(f))
 		return bad(e, "filter: expected an object");
 	if (check_keys(f, "filter: ", keys, e) || parse_prefix(f, "src", TAP_F_SRC, s, e) ||
-	    parse_prefix(f, "dst", TAP_F_DST, s, e))
+	    parse_prefix(f, "dst", TAP_F_DST, s, e) || parse_prefix(f, "net", TAP_F_NET, s, e))
 		return -1;
 	proto = json_object_get(f, "proto");
 	if (json_is_string(proto)) {
@@ -192,20 +199,13 @@ static int parse_filter(const json_t *req, struct tap_session *s, struct req_err
 		s->proto = (__u8)v;
 		s->flags |= TAP_F_PROTO;
 	}
-	for (int i = 0; i < 2; i++) {
-		const char *key = i ? "dport" : "sport";
-
-		if (!json_object_get(f, key))
+	for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		if (!json_object_get(f, ports[i].key))
 			continue;
-		if (get_uint(f, key, true, 0, 65535, 0, &v, e))
-			return bad(e, "filter.%s: expected a port number in 0..65535", key);
-		if (i) {
-			s->dport = (__u16)v;
-			s->flags |= TAP_F_DPORT;
-		} else {
-			s->sport = (__u16)v;
-			s->flags |= TAP_F_SPORT;
-		}
+		if (get_uint(f, ports[i].key, true, 0, 65535, 0, &v, e))
+			return bad(e, "filter.%s: expected a port number in 0..65535", ports[i].key);
+		*port[i] = (__u16)v;
+		s->flags |= ports[i].flag;
 	}
 	return 0;
 }
@@ -286,12 +286,16 @@ json_t *mtd_session_json(const struct mtd *t, const struct mtd_port *p, unsigned
 		json_object_set_new(filter, "src", prefix_json(s->src, s->src_len, s->family));
 	if (s->flags & TAP_F_DST)
 		json_object_set_new(filter, "dst", prefix_json(s->dst, s->dst_len, s->family));
+	if (s->flags & TAP_F_NET)
+		json_object_set_new(filter, "net", prefix_json(s->net, s->net_len, s->family));
 	if (s->flags & TAP_F_PROTO)
 		json_object_set_new(filter, "proto", json_integer(s->proto));
 	if (s->flags & TAP_F_SPORT)
 		json_object_set_new(filter, "sport", json_integer(s->sport));
 	if (s->flags & TAP_F_DPORT)
 		json_object_set_new(filter, "dport", json_integer(s->dport));
+	if (s->flags & TAP_F_PORT)
+		json_object_set_new(filter, "port", json_integer(s->port));
 	return json_pack("{s:i, s:s, s:b, s:b, s:s, s:o, s:I, s:I, s:o}", "session", s->id, "tunnel", tn->name,
 			 "tunnel_up", tn->up, "active", p->running[slot] == s->id, "direction",
 			 s->dir == TAP_DIR_RX ? "rx" : s->dir == TAP_DIR_TX ? "tx" : "both", "vlans", vlans,

@@ -9,15 +9,20 @@
 
 #include "ctl.h"
 
-static void format_filter(const struct tap_session *s, const char *key, char *buf, size_t len)
+/* The prefix of filter field TAP_F_SRC, TAP_F_DST or TAP_F_NET. */
+static void format_filter(const struct tap_session *s, unsigned field, char *buf, size_t len)
 {
 	struct mt_prefix p = { .family = s->family == 4 ? AF_INET : AF_INET6 };
-	bool src = !strcmp(key, "src");
 
-	memcpy(p.addr, src ? s->src : s->dst, 16);
-	p.len = src ? s->src_len : s->dst_len;
+	memcpy(p.addr, field == TAP_F_SRC ? s->src : field == TAP_F_DST ? s->dst : s->net, 16);
+	p.len = field == TAP_F_SRC ? s->src_len : field == TAP_F_DST ? s->dst_len : s->net_len;
 	mt_format_prefix(&p, buf, len);
 }
+
+static const struct {
+	unsigned flag;
+	const char *name;
+} prefix_fields[] = { { TAP_F_SRC, "src" }, { TAP_F_DST, "dst" }, { TAP_F_NET, "net" } };
 
 static void show_session_json(struct mt_json *j, const struct tap_session *s, const struct tap_active *a, int slot)
 {
@@ -37,13 +42,11 @@ static void show_session_json(struct mt_json *j, const struct tap_session *s, co
 	mt_json_u64(j, "sample", s->sample);
 	mt_json_u64(j, "snaplen", s->snaplen);
 	mt_json_obj_begin(j, "filter");
-	if (s->flags & TAP_F_SRC) {
-		format_filter(s, "src", buf, sizeof(buf));
-		mt_json_str(j, "src", buf);
-	}
-	if (s->flags & TAP_F_DST) {
-		format_filter(s, "dst", buf, sizeof(buf));
-		mt_json_str(j, "dst", buf);
+	for (size_t i = 0; i < sizeof(prefix_fields) / sizeof(prefix_fields[0]); i++) {
+		if (!(s->flags & prefix_fields[i].flag))
+			continue;
+		format_filter(s, prefix_fields[i].flag, buf, sizeof(buf));
+		mt_json_str(j, prefix_fields[i].name, buf);
 	}
 	if (s->flags & TAP_F_PROTO)
 		mt_json_u64(j, "proto", s->proto);
@@ -51,6 +54,8 @@ static void show_session_json(struct mt_json *j, const struct tap_session *s, co
 		mt_json_u64(j, "sport", s->sport);
 	if (s->flags & TAP_F_DPORT)
 		mt_json_u64(j, "dport", s->dport);
+	if (s->flags & TAP_F_PORT)
+		mt_json_u64(j, "port", s->port);
 	mt_json_obj_end(j);
 	mt_json_obj_end(j);
 }
@@ -65,13 +70,11 @@ static void show_session_text(const struct tap_session *s, const struct tap_acti
 	for (int v = 0; v < s->nvlans; v++)
 		printf("%c%u", v ? ',' : ' ', s->vlans[v]);
 	printf(" sample %u snaplen %u", s->sample, s->snaplen);
-	if (s->flags & TAP_F_SRC) {
-		format_filter(s, "src", buf, sizeof(buf));
-		printf(" src %s", buf);
-	}
-	if (s->flags & TAP_F_DST) {
-		format_filter(s, "dst", buf, sizeof(buf));
-		printf(" dst %s", buf);
+	for (size_t i = 0; i < sizeof(prefix_fields) / sizeof(prefix_fields[0]); i++) {
+		if (!(s->flags & prefix_fields[i].flag))
+			continue;
+		format_filter(s, prefix_fields[i].flag, buf, sizeof(buf));
+		printf(" %s %s", prefix_fields[i].name, buf);
 	}
 	if (s->flags & TAP_F_PROTO) {
 		const char *name = proto_name(s->proto);
@@ -85,6 +88,8 @@ static void show_session_text(const struct tap_session *s, const struct tap_acti
 		printf(" sport %u", s->sport);
 	if (s->flags & TAP_F_DPORT)
 		printf(" dport %u", s->dport);
+	if (s->flags & TAP_F_PORT)
+		printf(" port %u", s->port);
 	printf("\n");
 }
 

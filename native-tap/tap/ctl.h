@@ -70,7 +70,10 @@ enum {
 	O_PROTO = 1 << 8,
 	O_SPORT = 1 << 9,
 	O_DPORT = 1 << 10,
-	O_ALL = (1 << 11) - 1,
+	O_NET = 1 << 11,
+	O_HOST = 1 << 12,
+	O_PORT = 1 << 13,
+	O_ALL = (1 << 14) - 1,
 };
 
 struct opts {

@@ -121,19 +121,24 @@ static __always_inline int filter_match(const struct tap_session *s, const struc
 		return 1;
 	if (!f->family)
 		return 0;
-	if ((s->flags & (TAP_F_SRC | TAP_F_DST)) && s->family != f->family)
+	if ((s->flags & TAP_F_ADDRS) && s->family != f->family)
 		return 0;
 	if ((s->flags & TAP_F_SRC) && !prefix_match(f->src, s->src, s->src_mask))
 		return 0;
 	if ((s->flags & TAP_F_DST) && !prefix_match(f->dst, s->dst, s->dst_mask))
 		return 0;
+	if ((s->flags & TAP_F_NET) && !prefix_match(f->src, s->net, s->net_mask) &&
+	    !prefix_match(f->dst, s->net, s->net_mask))
+		return 0;
 	if ((s->flags & TAP_F_PROTO) && s->proto != f->proto)
 		return 0;
-	if ((s->flags & (TAP_F_SPORT | TAP_F_DPORT)) && !f->has_ports)
+	if ((s->flags & TAP_F_PORTS) && !f->has_ports)
 		return 0;
 	if ((s->flags & TAP_F_SPORT) && s->sport != f->sport)
 		return 0;
 	if ((s->flags & TAP_F_DPORT) && s->dport != f->dport)
+		return 0;
+	if ((s->flags & TAP_F_PORT) && s->port != f->sport && s->port != f->dport)
 		return 0;
 	return 1;
 }

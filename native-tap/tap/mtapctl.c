@@ -7,8 +7,8 @@
 
 static const char usage[] =
 	"usage: mtapctl [-n NETNS] [-j] attach DEV session ID tunnel TUN [direction rx|tx|both] vlan V[,V...]\n"
-	"               [sample N] [snaplen N] [src PREFIX] [dst PREFIX] [proto tcp|udp|icmp|icmpv6|sctp|NUM]\n"
-	"               [sport PORT] [dport PORT]\n"
+	"               [sample N] [snaplen N] [src PREFIX] [dst PREFIX] [net PREFIX | host ADDR]\n"
+	"               [proto tcp|udp|icmp|icmpv6|sctp|NUM] [sport PORT] [dport PORT] [port PORT]\n"
 	"       mtapctl [-n NETNS] [-j] configure DEV session ID [options of attach]\n"
 	"       mtapctl [-n NETNS] detach DEV [session ID]\n"
 	"       mtapctl [-n NETNS] [-j] show [DEV]\n"
@@ -18,7 +18,10 @@ static const char usage[] =
 	"Mirrors what DEV receives (rx) or sends (tx) to the tunnel TUN: each packet a session's filter and\n"
 	"sampling accept is copied, tagged with one of the session's VLANs (with several, by a symmetric hash\n"
 	"of the flow). A session runs while TUN has carrier; 'watch' follows the carrier.\n"
-	"  src, dst     IPv4 or IPv6 prefixes; proto a name or number; sport, dport 0..65535; 'any' clears.\n"
+	"  src, dst     IPv4 or IPv6 prefixes (one family with net); proto a name or number.\n"
+	"  net, host    the source or the destination is in PREFIX (host: is ADDR), as tcpdump's net, host.\n"
+	"  sport, dport 0..65535, TCP, UDP and SCTP only; port: the source or the destination port.\n"
+	"               Every part given must hold (they are ANDed); 'any' clears one (host any clears net).\n"
 	"               A filter never matches a non-IP packet. Fragments: port filters match first\n"
 	"               fragments only (later fragments carry no ports); prefixes and proto match them all.\n"
 	"  sample N     every Nth matching packet, per CPU.\n"

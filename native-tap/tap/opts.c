@@ -4,8 +4,10 @@
 
 #include "ctl.h"
 
+#define ADDRS_ONE_FAMILY "src, dst and net (host) prefixes must be of one address family"
+
 static const char *const opt_names[] = { "session", "tunnel", "direction", "vlan", "sample", "snaplen",
-					   "src", "dst", "proto", "sport", "dport" };
+					   "src", "dst", "proto", "sport", "dport", "net", "host", "port" };
 
 
 static const struct {
@@ -38,8 +40,10 @@ static void set_prefix(__u32 *addr, __u32 *mask, __u8 *len, const struct mt_pref
 	*len = p->len;
 }
 
-static int parse_prefix_opt(struct opts *o, unsigned field, const char *val)
+/* src, dst, net, and host (net with a bare address). */
+static int parse_prefix_opt(struct opts *o, unsigned bit, const char *val)
 {
+	unsigned field = bit == O_SRC ? TAP_F_SRC : bit == O_DST ? TAP_F_DST : TAP_F_NET;
 	struct mt_prefix p;
 	__u8 family;
 
@@ -47,17 +51,45 @@ static int parse_prefix_opt(struct opts *o, unsigned field, const char *val)
 		o->clear |= field;
 		return 0;
 	}
+	if (bit == O_HOST && strchr(val, '/'))
+		return mt_err("host: '%s' is a prefix; host takes an address (or use net)", val);
 	if (mt_parse_prefix(val, &p))
 		return -1;
 	family = p.family == AF_INET ? 4 : 6;
-	if ((o->s.flags & (TAP_F_SRC | TAP_F_DST)) && o->s.family != family)
-		return mt_err("src and dst prefixes must be of one address family");
+	if ((o->s.flags & TAP_F_ADDRS) && o->s.family != family)
+		return mt_err(ADDRS_ONE_FAMILY);
 	o->s.family = family;
 	o->s.flags |= field;
 	if (field == TAP_F_SRC)
 		set_prefix(o->s.src, o->s.src_mask, &o->s.src_len, &p);
-	else
+	else if (field == TAP_F_DST)
 		set_prefix(o->s.dst, o->s.dst_mask, &o->s.dst_len, &p);
+	else
+		set_prefix(o->s.net, o->s.net_mask, &o->s.net_len, &p);
+	return 0;
+}
+
+/* sport, dport, port. */
+static int parse_port_opt(struct opts *o, unsigned bit, const char *val)
+{
+	static const struct {
+		unsigned bit, flag;
+		const char *name;
+	} ports[] = { { O_SPORT, TAP_F_SPORT, "sport" }, { O_DPORT, TAP_F_DPORT, "dport" }, { O_PORT, TAP_F_PORT, "port" } };
+	__u16 *field[] = { &o->s.sport, &o->s.dport, &o->s.port };
+	size_t i = 0;
+	__u32 v;
+
+	while (ports[i].bit != bit)
+		i++;
+	if (!strcmp(val, "any")) {
+		o->clear |= ports[i].flag;
+		return 0;
+	}
+	if (mt_parse_u32(ports[i].name, val, 0, 65535, &v))
+		return -1;
+	*field[i] = (__u16)v;
+	o->s.flags |= ports[i].flag;
 	return 0;
 }
 
@@ -112,9 +144,10 @@ static int parse_opt(struct opts *o, unsigned bit, const char *val)
 			return mt_err("snaplen: %s is out of range (0 or 64..65535)", val);
 		return 0;
 	case O_SRC:
-		return parse_prefix_opt(o, TAP_F_SRC, val);
 	case O_DST:
-		return parse_prefix_opt(o, TAP_F_DST, val);
+	case O_NET:
+	case O_HOST:
+		return parse_prefix_opt(o, bit, val);
 	case O_PROTO:
 		if (!strcmp(val, "any")) {
 			o->clear |= TAP_F_PROTO;
@@ -131,21 +164,8 @@ static int parse_opt(struct opts *o, unsigned bit, const char *val)
 			return -1;
 		o->s.proto = (__u8)v;
 		return 0;
-	default: /* O_SPORT, O_DPORT */
-		if (!strcmp(val, "any")) {
-			o->clear |= bit == O_SPORT ? TAP_F_SPORT : TAP_F_DPORT;
-			return 0;
-		}
-		if (mt_parse_u32(bit == O_SPORT ? "sport" : "dport", val, 0, 65535, &v))
-			return -1;
-		if (bit == O_SPORT) {
-			o->s.sport = (__u16)v;
-			o->s.flags |= TAP_F_SPORT;
-		} else {
-			o->s.dport = (__u16)v;
-			o->s.flags |= TAP_F_DPORT;
-		}
-		return 0;
+	default: /* O_SPORT, O_DPORT, O_PORT */
+		return parse_port_opt(o, bit, val);
 	}
 }
 
@@ -163,6 +183,8 @@ int parse_opts(int argc, char **argv, unsigned allowed, struct opts *o)
 			return mt_err("unknown option '%s'", argv[i]);
 		if (o->set & bit)
 			return mt_err("option '%s' given twice", argv[i]);
+		if ((bit & (O_NET | O_HOST)) && (o->set & (O_NET | O_HOST)))
+			return mt_err("net and host set one filter part: give one of them");
 		if (i + 1 >= argc)
 			return mt_err("option '%s' needs a value", argv[i]);
 		if (parse_opt(o, bit, argv[i + 1]))
@@ -176,8 +198,9 @@ int apply_opts(struct tap_session *s, const struct opts *o, int tunnel_ifindex)
 {
 	static const struct {
 		unsigned opt, flag;
-	} filter_fields[] = { { O_SRC, TAP_F_SRC }, { O_DST, TAP_F_DST }, { O_PROTO, TAP_F_PROTO },
-			      { O_SPORT, TAP_F_SPORT }, { O_DPORT, TAP_F_DPORT } };
+	} filter_fields[] = { { O_SRC, TAP_F_SRC }, { O_DST, TAP_F_DST }, { O_NET | O_HOST, TAP_F_NET },
+			      { O_PROTO, TAP_F_PROTO }, { O_SPORT, TAP_F_SPORT }, { O_DPORT, TAP_F_DPORT },
+			      { O_PORT, TAP_F_PORT } };
 
 	if (o->set & O_TUNNEL) {
 		s->tunnel_ifindex = (__u32)tunnel_ifindex;
@@ -196,9 +219,8 @@ int apply_opts(struct tap_session *s, const struct opts *o, int tunnel_ifindex)
 	for (size_t i = 0; i < sizeof(filter_fields) / sizeof(filter_fields[0]); i++)
 		if (o->clear & filter_fields[i].flag)
 			s->flags &= (__u8)~filter_fields[i].flag;
-	if ((o->s.flags & (TAP_F_SRC | TAP_F_DST)) && (s->flags & (TAP_F_SRC | TAP_F_DST) & ~o->s.flags) &&
-	    s->family != o->s.family)
-		return mt_err("src and dst prefixes must be of one address family");
+	if ((o->s.flags & TAP_F_ADDRS) && (s->flags & TAP_F_ADDRS & ~o->s.flags) && s->family != o->s.family)
+		return mt_err(ADDRS_ONE_FAMILY);
 	if (o->s.flags & TAP_F_SRC) {
 		memcpy(s->src, o->s.src, sizeof(s->src));
 		memcpy(s->src_mask, o->s.src_mask, sizeof(s->src_mask));
@@ -209,7 +231,12 @@ int apply_opts(struct tap_session *s, const struct opts *o, int tunnel_ifindex)
 		memcpy(s->dst_mask, o->s.dst_mask, sizeof(s->dst_mask));
 		s->dst_len = o->s.dst_len;
 	}
-	if (o->s.flags & (TAP_F_SRC | TAP_F_DST))
+	if (o->s.flags & TAP_F_NET) {
+		memcpy(s->net, o->s.net, sizeof(s->net));
+		memcpy(s->net_mask, o->s.net_mask, sizeof(s->net_mask));
+		s->net_len = o->s.net_len;
+	}
+	if (o->s.flags & TAP_F_ADDRS)
 		s->family = o->s.family;
 	if (o->s.flags & TAP_F_PROTO)
 		s->proto = o->s.proto;
@@ -217,8 +244,10 @@ int apply_opts(struct tap_session *s, const struct opts *o, int tunnel_ifindex)
 		s->sport = o->s.sport;
 	if (o->s.flags & TAP_F_DPORT)
 		s->dport = o->s.dport;
+	if (o->s.flags & TAP_F_PORT)
+		s->port = o->s.port;
 	s->flags |= o->s.flags;
-	if (!(s->flags & (TAP_F_SRC | TAP_F_DST)))
+	if (!(s->flags & TAP_F_ADDRS))
 		s->family = 0;
 	return 0;
 }

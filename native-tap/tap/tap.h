@@ -17,6 +17,10 @@
 #define TAP_F_PROTO 0x04
 #define TAP_F_SPORT 0x08
 #define TAP_F_DPORT 0x10
+#define TAP_F_NET 0x20  /* source or destination in net/net_mask */
+#define TAP_F_PORT 0x40 /* source or destination port is port */
+#define TAP_F_ADDRS (TAP_F_SRC | TAP_F_DST | TAP_F_NET)
+#define TAP_F_PORTS (TAP_F_SPORT | TAP_F_DPORT | TAP_F_PORT)
 
 /* A copy is the original frame with the session tag outside it. It fits the tunnel when the frame without
  * that tag is at most the tunnel's MTU plus an Ethernet header and one more tag (the original's own). */
@@ -35,18 +39,22 @@ struct tap_session {
 	__u8 dir;
 	__u8 nvlans;
 	__u8 flags;
-	__u8 family; /* 4 or 6 when TAP_F_SRC/TAP_F_DST is set */
+	__u8 family; /* 4 or 6 when a TAP_F_ADDRS field is set */
 	__u8 src_len;
 	__u8 dst_len;
 	__u8 proto;
-	__u8 pad;
+	__u8 net_len;
 	__u16 sport;
 	__u16 dport;
+	__u16 port;
+	__u16 pad;
 	__u16 vlans[TAP_MAX_VLANS];
 	__u32 src[4];
 	__u32 src_mask[4];
 	__u32 dst[4];
 	__u32 dst_mask[4];
+	__u32 net[4];
+	__u32 net_mask[4];
 	char tunnel_name[16]; /* for show only */
 };
 

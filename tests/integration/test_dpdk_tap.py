@@ -196,6 +196,34 @@ def test_filters_select_copies_and_counters_add_up(topo):
                      3: {"proto": 17, "sport": 1001}}
 
 
+
+def test_net_and_port_match_either_side(topo):
+    """The eBPF TAP's net and port: requests and their replies, both directions of the NSF."""
+    nsf = Nsf(topo)
+    nsf.set(session=1, vlans=[101], filter={"proto": "udp", "port": 5000})
+    nsf.set(session=2, vlans=[102], filter={"net": "10.2.0.0/16"})
+    nsf.set(session=3, vlans=[103], filter={"net": "2001:db8:2::/48", "port": 53, "src": "2001:db8::/32"})
+    req = [udp(f"10.1.{i}.{i + 1}", f"10.{2 + i % 2}.0.9", 1024 + 7 * i, 5000) for i in range(8)]
+    rep = [udp(f"10.{2 + i % 2}.0.9", f"10.1.{i}.{i + 1}", 5000, 1024 + 7 * i, mac_src=MAC_B, mac_dst=MAC_A)
+           for i in range(8)]
+    v6 = lambda s, d, sp, dp, **kw: Ether(**kw) / IPv6(src=s, dst=d) / UDP(sport=sp, dport=dp)
+    dns = [v6("2001:db8:1::1", "2001:db8:2::53", 40000, 53, src=MAC_A, dst=MAC_B),
+           v6("2001:db8:2::53", "2001:db8:1::1", 53, 40000, src=MAC_B, dst=MAC_A)]
+    other = [udp("10.1.0.1", "10.3.0.9", 5001, 6000), v6("2001:db8:1::1", "2001:db8:3::53", 1, 53, src=MAC_A,
+                                                          dst=MAC_B)]
+    _, _, far = topo.exchange(req + dns[:1] + other, rep + dns[1:])
+    even = [f for i, f in enumerate(req + rep) if i % 2 == 0]  # 10.2.0.9 on one side
+    assert sorted(copies_of(far)) == sorted([(101, raw(f)) for f in req + rep] + [(102, raw(f)) for f in even] +
+                                            [(103, raw(f)) for f in dns])
+    frames = len(req + rep + dns + other)
+    for session, mirrored in ((1, 16), (2, 8), (3, 2)):
+        s = nsf.stats(session)
+        assert (s["seen"], s["mirrored"], s["filtered"]) == (frames, mirrored, frames - mirrored), session
+    shown = {s["session"]: s["filter"] for s in nsf.show()["ports"][0]["sessions"]}
+    assert shown == {1: {"proto": 17, "port": 5000}, 2: {"net": "10.2.0.0/16"},
+                     3: {"src": "2001:db8::/32", "net": "2001:db8:2::/48", "port": 53}}
+
+
 def test_sampling_mirrors_every_nth_matching_packet(topo):
     nsf = Nsf(topo)
     nsf.set(sample=3, direction="rx", filter={"proto": "udp"})
@@ -341,6 +369,16 @@ BAD = [
     ('{"cmd":"set","port":"n0","session":7,"tunnel":"tun0","vlans":[5],"filter":{"ttl":1}}',
      "filter: unknown key 'ttl'"),
     ('{"cmd":"set","port":"n0","session":7,"tunnel":"tun0","vlans":[5],"filter":"udp"}', "filter: expected an object"),
+    ('{"cmd":"set","port":"n0","session":7,"tunnel":"tun0","vlans":[5],"filter":{"net":"10.0.0.1/8"}}',
+     "filter.net: '10.0.0.1/8' is not"),
+    ('{"cmd":"set","port":"n0","session":7,"tunnel":"tun0","vlans":[5],"filter":{"net":["10.0.0.0/8"]}}',
+     "filter.net: expected a string"),
+    ('{"cmd":"set","port":"n0","session":7,"tunnel":"tun0","vlans":[5],"filter":{"dst":"10.0.0.0/8",'
+     '"net":"2001:db8::/32"}}', "one address family"),
+    ('{"cmd":"set","port":"n0","session":7,"tunnel":"tun0","vlans":[5],"filter":{"port":65536}}',
+     "filter.port: expected a port number"),
+    ('{"cmd":"set","port":"n0","session":7,"tunnel":"tun0","vlans":[5],"filter":{"port":"http"}}',
+     "filter.port: expected a port number"),
     ('{"cmd":"remove","port":"n0","session":9}', "has no session 9"),
     ('{"cmd":"stats","port":"n0","session":9}', "has no session 9"),
     ('{"cmd":"stats","session":1}', "give the port too"),

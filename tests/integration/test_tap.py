@@ -182,6 +182,62 @@ def test_filters_select_copies_and_counters_match(topo):
     assert flt == {"dst": "2001:db8:2::/48", "proto": 17, "sport": 4000}
 
 
+
+def v6udp(src, dst, sport, dport, mac_src=MAC_A, mac_dst=MAC_B):
+    return Ether(src=mac_src, dst=mac_dst) / IPv6(src=src, dst=dst) / UDP(sport=sport, dport=dport)
+
+
+def test_port_with_direction_both_catches_requests_and_replies(topo):
+    topo.ctl("attach", "svc0", "session", "3", "tunnel", "tun0", "vlan", "30", "proto", "udp", "port", "5000")
+    # Many clients (addresses and ports): requests to 5000 cross svc0's ingress, replies from 5000 its egress.
+    req = [udp(f"10.1.{i}.{i + 1}", "10.2.0.9", 1024 + 7 * i, 5000) for i in range(12)]
+    rep = [udp("10.2.0.9", f"10.1.{i}.{i + 1}", 5000, 1024 + 7 * i, mac_src=MAC_B, mac_dst=MAC_A)
+           for i in range(12)]
+    v6 = [v6udp("2001:db8:1::5", "2001:db8:2::5", 5000, 40000), v6udp("2001:db8:1::5", "2001:db8:2::5", 40000, 5000)]
+    miss_fwd = [udp("10.1.0.1", "10.2.0.9", 1024, 5001), udp("10.1.0.1", "10.2.0.9", 4999, 6000),
+                Ether(src=MAC_A, dst=MAC_B) / IP(src="10.1.0.1", dst="10.2.0.9") / TCP(sport=5000, dport=80)]
+    miss_rev = [udp("10.2.0.9", "10.1.0.1", 5001, 1024, mac_src=MAC_B, mac_dst=MAC_A)]
+    _, _, copies = topo.exchange(req + v6 + miss_fwd, rep + miss_rev)
+    assert sorted(copies_of(copies)) == sorted((30, raw(f)) for f in req + rep + v6)
+    st = topo.stats(3)
+    assert (st["seen"], st["mirrored"], st["filtered"]) == (30, 26, 4)
+    assert topo.show()[0]["sessions"][0]["filter"] == {"proto": 17, "port": 5000}
+
+    # "port" is ANDed with the one-sided parts: requests from one client port only.
+    topo.ctl("configure", "svc0", "session", "3", "sport", "1031")
+    _, _, copies = topo.exchange(req, rep)
+    assert copies_of(copies) == [(30, raw(req[1]))]
+    topo.ctl("configure", "svc0", "session", "3", "sport", "any", "port", "any")
+    assert topo.show()[0]["sessions"][0]["filter"] == {"proto": 17}
+
+
+def test_net_and_host_match_either_side(topo):
+    topo.ctl("attach", "svc0", "session", "3", "tunnel", "tun0", "vlan", "30", "net", "10.2.0.0/16")
+    inside = [udp(f"10.1.{i}.1", f"10.2.{i}.{i + 2}", 1000 + i, 2000 + i) for i in range(10)]
+    back = [udp(f"10.2.{i}.{i + 2}", f"10.1.{i}.1", 2000 + i, 1000 + i, mac_src=MAC_B, mac_dst=MAC_A)
+            for i in range(10)]
+    outside = [udp("10.1.0.1", "10.3.0.1", 1, 2), udp("10.3.0.1", "10.1.0.1", 2, 1),
+               v6udp("2001:db8:2::1", "2001:db8:1::1", 1, 2)]
+    _, _, copies = topo.exchange(inside + outside, back)
+    assert sorted(copies_of(copies)) == sorted((30, raw(f)) for f in inside + back)
+    assert topo.stats(3)["filtered"] == len(outside)
+
+    # host: one address on either side, ANDed with a destination prefix: only what is sent to 10.2/16.
+    topo.ctl("configure", "svc0", "session", "3", "host", "10.1.3.1", "dst", "10.2.0.0/16")
+    _, _, copies = topo.exchange(inside + outside, back)
+    assert copies_of(copies) == [(30, raw(inside[3]))]
+    assert topo.show()[0]["sessions"][0]["filter"] == {"dst": "10.2.0.0/16", "net": "10.1.3.1/32"}
+
+    # IPv6 either side; host any clears it.
+    topo.ctl("configure", "svc0", "session", "3", "dst", "any", "net", "2001:db8:2::/48")
+    v6 = [v6udp("2001:db8:1::1", "2001:db8:2::7", 1, 2),
+          v6udp("2001:db8:2:ffff::1", "2001:db8:1::1", 2, 1, mac_src=MAC_B, mac_dst=MAC_A)]
+    _, _, copies = topo.exchange([v6[0], v6udp("2001:db8:1::1", "2001:db8:3::7", 1, 2)] + inside[:2], [v6[1]])
+    assert sorted(copies_of(copies)) == sorted((30, raw(f)) for f in v6)
+    topo.ctl("configure", "svc0", "session", "3", "host", "any")
+    assert topo.show()[0]["sessions"][0]["filter"] == {}
+
+
 def test_sampling_mirrors_every_nth_matching_packet(topo):
     topo.ctl("attach", "svc0", "session", "4", "tunnel", "tun0", "vlan", "40", "sample", "3",
              "proto", "udp")
@@ -335,6 +391,15 @@ BAD = [
     (["detach", "svc1"], "svc1"),
     (["stats", "svc0", "session", "99"], "99"),
     (["frobnicate"], "frobnicate"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "5", "host", "10.1.0.0/16"], "host"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "5", "net", "10.1.0.1/16"], "prefix"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "5", "net", "10.1.0.0/16",
+      "host", "10.1.0.1"], "net and host"),
+    (["attach", "svc0", "session", "1", "tunnel", "tun0", "vlan", "5", "dst", "10.2.0.0/16",
+      "net", "2001:db8::/32"], "family"),
+    (["configure", "svc0", "session", "1", "host", "2001:db8::1"], "family"),
+    (["configure", "svc0", "session", "1", "port", "65536"], "port"),
+    (["configure", "svc0", "session", "1", "port", "http"], "port"),
 ]
 
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mirrortunnel.agent.api.v1.AgentInfo;
@@ -20,6 +21,7 @@ import org.mirrortunnel.agent.core.EventHub;
 import org.mirrortunnel.agent.core.Inventory;
 import org.mirrortunnel.agent.core.StateStore;
 import org.mirrortunnel.agent.core.StatsCollector;
+import org.mirrortunnel.agent.core.TapRouter;
 import org.mirrortunnel.agent.core.Validator;
 import org.mirrortunnel.agent.exec.CommandRunner;
 import org.mirrortunnel.agent.exec.ExecException;
@@ -31,7 +33,9 @@ import org.mirrortunnel.agent.nic.NicDriver;
 import org.mirrortunnel.agent.nic.NicDrivers;
 import org.mirrortunnel.agent.nic.VlanList;
 import org.mirrortunnel.agent.tap.CarrierWatchers;
+import org.mirrortunnel.agent.tap.DpdkWatcher;
 import org.mirrortunnel.agent.tap.EbpfTap;
+import org.mirrortunnel.agent.tap.IpVethPeers;
 import org.mirrortunnel.agent.tap.TapDriver;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -79,13 +83,20 @@ public final class AgentMain implements Callable<Integer> {
         } catch (IllegalArgumentException | StatusRuntimeException e) {
             return refuse(configFile + ": " + message(e));
         }
-        TapDriver tap = new EbpfTap(runner, config.tap.mtapctl);
+        EbpfTap ebpf = new EbpfTap(runner, config.tap.mtapctl);
+        TapRouter tap;
+        try {
+            tap = new TapRouter(ebpf, config.tap.dpdk, Duration.ofMillis(config.commandTimeoutMs));
+        } catch (IllegalArgumentException | StatusRuntimeException e) {
+            return refuse(configFile + ": " + message(e));
+        }
         EventHub events = new EventHub();
         BindingManager bindings = new BindingManager(inventory,
-                new Validator(inventory, config.vlanMin, config.vlanMax), nic, tap, store, events);
+                new Validator(inventory, config.vlanMin, config.vlanMax), nic, tap,
+                new IpVethPeers(runner, config.nic.ip), store, events);
         StatsCollector stats = new StatsCollector(bindings, nic, tap);
 
-        CarrierWatchers watchers = new CarrierWatchers(runner, tap, store.dir(), new CarrierWatchers.Listener() {
+        CarrierWatchers.Listener listener = new CarrierWatchers.Listener() {
             @Override
             public void carrier(String netns, String tunnel, boolean up) {
                 bindings.carrier(netns, tunnel, up);
@@ -95,11 +106,15 @@ public final class AgentMain implements Callable<Integer> {
             public void failed(String netns, String message) {
                 events.error(message);
             }
-        });
+        };
+        CarrierWatchers watchers = new CarrierWatchers(runner, ebpf, store.dir(), listener);
+        List<DpdkWatcher> dpdkWatchers = new ArrayList<>();
+        tap.dpdk().forEach((nsf, netns) -> dpdkWatchers.add(new DpdkWatcher(nsf, netns, listener).start()));
         try {
             serve(config, inventory, nic, tap, bindings, saved, stats, watchers);
         } finally {
             watchers.close();
+            dpdkWatchers.forEach(DpdkWatcher::close);
         }
         return 0;
     }
@@ -113,7 +128,7 @@ public final class AgentMain implements Callable<Integer> {
         return e instanceof StatusRuntimeException s ? s.getStatus().getDescription() : e.getMessage();
     }
 
-    private static void serve(AgentConfig config, Inventory inventory, NicDriver nic, TapDriver tap,
+    private static void serve(AgentConfig config, Inventory inventory, NicDriver nic, TapRouter tap,
             BindingManager bindings, List<Entry> saved, StatsCollector stats, CarrierWatchers watchers)
             throws Exception {
         if (config.tap.watch) {
@@ -153,11 +168,11 @@ public final class AgentMain implements Callable<Integer> {
     }
 
     /** Who the agent is, and the PFs' VFs as the NIC reports them now (read again for each call). */
-    private static AgentInfo info(AgentConfig config, Inventory inventory, NicDriver nic, TapDriver tap,
+    private static AgentInfo info(AgentConfig config, Inventory inventory, NicDriver nic, TapRouter tap,
             BindingManager bindings) {
         inventory.refresh();
         AgentInfo.Builder info = AgentInfo.newBuilder().setAgentId(config.agentId).setVersion(VERSION)
-                .setNicDriver(nic.name()).addTapKinds(tap.kind())
+                .setNicDriver(nic.name()).addAllTapKinds(tap.kinds())
                 .setLimits(Limits.newBuilder().setMaxVlanMirrorPerVf(NicDriver.MAX_VLAN_MIRROR)
                         .setMaxVlansPerBinding(Validator.MAX_VLANS).setMaxSessionsPerPort(TapDriver.MAX_SESSIONS_PER_PORT))
                 .setBindings(bindings.list().size());

@@ -35,6 +35,7 @@ import org.mirrortunnel.agent.api.v1.SetEnabledRequest;
 import org.mirrortunnel.agent.api.v1.SourcePort;
 import org.mirrortunnel.agent.api.v1.SyncBindingsRequest;
 import org.mirrortunnel.agent.api.v1.SyncBindingsResponse;
+import org.mirrortunnel.agent.api.v1.TapAt;
 import org.mirrortunnel.agent.api.v1.VfInfo;
 import org.mirrortunnel.agent.api.v1.VfRef;
 import org.mirrortunnel.agent.api.v1.VfRole;
@@ -174,6 +175,11 @@ public final class MirrorCtl {
         @Option(names = "--proto", defaultValue = "0", description = "IP protocol number") int proto;
         @Option(names = "--sport", defaultValue = "0") int sport;
         @Option(names = "--dport", defaultValue = "0") int dport;
+        @Option(names = "--net", defaultValue = "", description = "prefix of the source or the destination")
+        String net;
+        @Option(names = "--port", defaultValue = "0", description = "source or destination port") int port;
+        @Option(names = "--tap-at", defaultValue = "front",
+                description = "front (the NSF's interface) or back (the host side of its veth)") String tapAt;
 
         @Override
         Message call(MirrorAgentGrpc.MirrorAgentBlockingStub stub) throws IOException {
@@ -191,9 +197,9 @@ public final class MirrorCtl {
             }
             Binding.Builder b = Binding.newBuilder().setId(id).addAllVlans(vlans).setRemoteDelivery(remote)
                     .setEnabled(!disabled).setSampleEvery(sample).setSnaplen(snaplen)
-                    .setDirection(Direction.valueOf(direction.toUpperCase()))
+                    .setDirection(Direction.valueOf(direction.toUpperCase())).setTapAt(tapAt())
                     .setFilter(Filter.newBuilder().setSrcPrefix(src).setDstPrefix(dst).setIpProtocol(proto)
-                            .setSrcPort(sport).setDstPort(dport));
+                            .setSrcPort(sport).setDstPort(dport).setPrefix(net).setPort(port));
             if (source != null) {
                 int slash = source.lastIndexOf('/');
                 b.addSources(SourcePort.newBuilder().setNetns(slash < 0 ? "" : source.substring(0, slash))
@@ -201,6 +207,15 @@ public final class MirrorCtl {
             }
             monitors.forEach(m -> b.addMonitors(MonitorPort.newBuilder().setVf(vf(m))));
             return b.build();
+        }
+
+        private TapAt tapAt() {
+            return switch (tapAt) {
+                case "front" -> TapAt.FRONT_END;
+                case "back" -> TapAt.BACK_END;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--tap-at: front or back, not '" + tapAt + "'");
+            };
         }
 
         private VfRef vf(String text) {

@@ -60,11 +60,28 @@ public final class AgentConfig {
         public String ip = "ip";
     }
 
-    /** SW TAP: kind "ebpf" (the DPDK TAP has its own control path). watch: run one carrier follower per namespace. */
+    /**
+     * SW TAP: kind "ebpf" (mtapctl) for kernel ports; watch: run one carrier follower per namespace. dpdk: the
+     * DPDK NSFs whose ports their own TAP watches.
+     */
     public static final class Tap {
         public String kind = "ebpf";
         public String mtapctl = "mtapctl";
         public boolean watch = true;
+        public List<DpdkNsf> dpdk = new ArrayList<>();
+    }
+
+    /**
+     * A DPDK NSF with the DPDK TAP (mt-l2fwd and the like): its name, the namespace of its kernel-backed ports
+     * ("" = the agent's own), its TAP's control socket, and the ports it owns as the TAP names them (a kernel
+     * interface's name, else the DPDK port name). A binding's source port netns/ifname that is one of these
+     * is tapped through the socket.
+     */
+    public static final class DpdkNsf {
+        public String name;
+        public String netns = "";
+        public String socket;
+        public List<String> ports = new ArrayList<>();
     }
 
     /**
@@ -152,6 +169,9 @@ public final class AgentConfig {
         nic.sysfsRoot = resolve(dir, nic.sysfsRoot);
         nic.nicemu = resolveProgram(dir, nic.nicemu);
         tap.mtapctl = resolveProgram(dir, tap.mtapctl);
+        for (DpdkNsf nsf : tap.dpdk) {
+            nsf.socket = resolve(dir, nsf.socket);
+        }
     }
 
     private static String resolve(Path dir, String p) {

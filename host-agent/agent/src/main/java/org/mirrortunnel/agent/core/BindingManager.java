@@ -26,6 +26,7 @@ import org.mirrortunnel.agent.exec.ExecException;
 import org.mirrortunnel.agent.nic.NicDriver;
 import org.mirrortunnel.agent.nic.VfId;
 import org.mirrortunnel.agent.tap.TapDriver;
+import org.mirrortunnel.agent.tap.VethPeers;
 
 /**
  * Holds the bindings and makes the host follow them: validates, plans, writes ownership ahead of each
@@ -58,13 +59,13 @@ public final class BindingManager {
     private record Prepared(Target target, Entry before, Planner.Plan plan, boolean grew, boolean linkOnly) {
     }
 
-    public BindingManager(Inventory inventory, Validator validator, NicDriver nic, TapDriver tap, StateStore store,
-            EventHub events) {
+    public BindingManager(Inventory inventory, Validator validator, NicDriver nic, TapDriver tap, VethPeers peers,
+            StateStore store, EventHub events) {
         this.inventory = inventory;
         this.nic = nic;
         this.tap = tap;
         this.validator = validator;
-        this.planner = new Planner(inventory, nic, tap);
+        this.planner = new Planner(inventory, nic, tap, peers);
         this.store = store;
         this.events = events;
     }
@@ -299,20 +300,24 @@ public final class BindingManager {
             return;
         }
         for (SourcePort s : b.getSourcesList()) {
-            String key = s.getNetns() + "/" + tunnelName(s);
-            claims.taps().stream().filter(c -> c.netns().equals(s.getNetns()) && c.dev().equals(s.getIfname()))
-                    .findFirst().ifPresent(c -> {
-                        try {
-                            carrier.put(key, tap.tunnelCarrier(c.netns(), c.dev(), c.session()));
-                        } catch (ExecException e) {
-                            LOG.warning("carrier of " + key + ": " + e.getMessage());
-                        }
-                    });
+            String key = tunnelKey(s);
+            claims.taps().stream().filter(c -> Planner.claims(c, b, s)).findFirst().ifPresent(c -> {
+                try {
+                    carrier.put(key, tap.tunnelCarrier(c.netns(), c.dev(), c.session()));
+                } catch (ExecException e) {
+                    LOG.warning("carrier of " + key + ": " + e.getMessage());
+                }
+            });
         }
     }
 
     private String tunnelName(SourcePort s) {
         return inventory.get(VfId.of(s.getTunnel())).map(Inventory.Vf::ifname).orElse("");
+    }
+
+    /** The carrier record's key of a source's tunnel: where its netdev lives ("netns/ifname"). */
+    private String tunnelKey(SourcePort s) {
+        return inventory.get(VfId.of(s.getTunnel())).map(v -> v.netns() + "/" + v.ifname()).orElse("");
     }
 
     private synchronized void commit(Prepared p) {
@@ -366,7 +371,7 @@ public final class BindingManager {
         }
         for (SourcePort src : e.binding().getSourcesList()) {
             String tunnel = tunnelName(src);
-            if (Boolean.FALSE.equals(carrier.get(src.getNetns() + "/" + tunnel))) {
+            if (Boolean.FALSE.equals(carrier.get(tunnelKey(src)))) {
                 return s.setState(BindingState.PENDING).setMessage("tunnel " + tunnel + " has no carrier").build();
             }
         }

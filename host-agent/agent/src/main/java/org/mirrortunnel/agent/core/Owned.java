@@ -13,8 +13,16 @@ import org.mirrortunnel.agent.nic.VfId;
  */
 public record Owned(Set<TapClaim> taps, Set<VlanClaim> vlans, Set<TunnelClaim> tunnels) {
 
-    /** TAP session {@code session} on port {@code dev} of namespace {@code netns}. */
-    public record TapClaim(String netns, String dev, int session) implements Comparable<TapClaim> {
+    /**
+     * TAP session {@code session} on port {@code dev} of namespace {@code netns}. {@code source}: null when
+     * that port is the binding's source port (front end), else the source port "netns/ifname" whose veth
+     * peer it is (back end).
+     */
+    public record TapClaim(String netns, String dev, int session, String source) implements Comparable<TapClaim> {
+        public TapClaim(String netns, String dev, int session) {
+            this(netns, dev, session, null);
+        }
+
         @Override
         public int compareTo(TapClaim o) {
             return toString().compareTo(o.toString());

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -13,8 +14,10 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.mirrortunnel.agent.api.v1.Binding;
+import org.mirrortunnel.agent.api.v1.Direction;
 import org.mirrortunnel.agent.api.v1.MonitorPort;
 import org.mirrortunnel.agent.api.v1.SourcePort;
+import org.mirrortunnel.agent.api.v1.TapAt;
 import org.mirrortunnel.agent.exec.ExecException;
 import org.mirrortunnel.agent.nic.NicDriver;
 import org.mirrortunnel.agent.nic.NicDriver.Capability;
@@ -22,6 +25,7 @@ import org.mirrortunnel.agent.nic.VfId;
 import org.mirrortunnel.agent.nic.VlanList;
 import org.mirrortunnel.agent.tap.TapDriver;
 import org.mirrortunnel.agent.tap.TapSession;
+import org.mirrortunnel.agent.tap.VethPeers;
 
 /**
  * Turns "binding id should be X (or nothing)" into the host steps that get there from what the agent
@@ -37,11 +41,13 @@ final class Planner {
     private final Inventory inventory;
     private final NicDriver nic;
     private final TapDriver tap;
+    private final VethPeers peers;
 
-    Planner(Inventory inventory, NicDriver nic, TapDriver tap) {
+    Planner(Inventory inventory, NicDriver nic, TapDriver tap, VethPeers peers) {
         this.inventory = inventory;
         this.nic = nic;
         this.tap = tap;
+        this.peers = peers;
     }
 
     /**
@@ -184,14 +190,21 @@ final class Planner {
     private Set<Owned.TapClaim> tapSteps(Binding after, Binding known, Owned prior, Collection<Entry> others,
             List<Step> steps) {
         Set<Owned.TapClaim> claims = new TreeSet<>();
-        for (SourcePort s : after.getSourcesList()) {
-            Owned.TapClaim claim = prior.taps().stream()
-                    .filter(c -> c.netns().equals(s.getNetns()) && c.dev().equals(s.getIfname())).findFirst()
-                    .orElseGet(() -> allocate(s.getNetns(), s.getIfname(), others));
+        for (int i = 0; i < after.getSourcesCount(); i++) {
+            SourcePort s = after.getSources(i);
+            Owned.TapClaim at = tapPort(after, i, known, prior);
+            Owned.TapClaim claim = prior.taps().stream().filter(c -> c.netns().equals(at.netns())
+                    && c.dev().equals(at.dev()) && Objects.equals(c.source(), at.source())).findFirst()
+                    .orElseGet(() -> allocate(at, others));
             claims.add(claim);
-            TapSession want = session(after, s, claim.session());
+            TapSession want = session(after, s, claim);
             TapSession now = knownSession(known, claim);
             if (!want.equals(now)) {
+                try {
+                    tap.check(want);
+                } catch (ExecException e) {
+                    throw precondition(e.getMessage());
+                }
                 steps.add(new Step("tap attach " + port(claim) + " session " + claim.session(),
                         () -> tap.attach(want),
                         () -> {
@@ -206,7 +219,51 @@ final class Planner {
         return claims;
     }
 
-    private Owned.TapClaim allocate(String netns, String dev, Collection<Entry> others) {
+    /**
+     * The port the TAP of source i watches (a claim with no session yet): the source port at the front end,
+     * its veth peer at the back end, where the tunnel VF must live too. The peer is read from the host unless
+     * the binding on the host already watches it.
+     */
+    private Owned.TapClaim tapPort(Binding after, int i, Binding known, Owned prior) {
+        SourcePort s = after.getSources(i);
+        if (after.getTapAt() != TapAt.BACK_END) {
+            return new Owned.TapClaim(s.getNetns(), s.getIfname(), 0);
+        }
+        String key = portKey(s);
+        Optional<Owned.TapClaim> held = known == null || known.getTapAt() != TapAt.BACK_END
+                || known.getSourcesList().stream().noneMatch(k -> portKey(k).equals(key)) ? Optional.empty()
+                : prior.taps().stream().filter(c -> key.equals(c.source())).findFirst();
+        String field = "sources[" + i + "].";
+        VethPeers.Port peer;
+        if (held.isPresent()) {
+            peer = new VethPeers.Port(held.get().netns(), held.get().dev());
+        } else {
+            try {
+                peer = peers.peer(s.getNetns(), s.getIfname());
+            } catch (IllegalArgumentException e) {
+                throw Validator.invalid(field + "ifname: tap_at BACK_END watches the host side of a veth, and "
+                        + e.getMessage());
+            } catch (ExecException e) {
+                throw precondition(field + "ifname: cannot read port " + key + " (" + e.getMessage() + ")");
+            }
+            inventory.at(peer.netns(), peer.ifname()).ifPresent(vf -> {
+                throw Validator.invalid(field + "ifname: the veth peer of " + s.getIfname() + " is VF " + vf.id()
+                        + " of this host's NIC, which no TAP watches");
+            });
+        }
+        VfId t = VfId.of(s.getTunnel());
+        String tunnelNetns = inventory.get(t).map(Inventory.Vf::netns).orElse("");
+        if (!tunnelNetns.equals(peer.netns())) {
+            throw Validator.invalid(field + "tunnel: VF " + t + " lives in namespace '" + tunnelNetns + "', not in '"
+                    + peer.netns() + "', where the back-end TAP watches " + peer.ifname() + ", the veth peer of "
+                    + s.getIfname());
+        }
+        return new Owned.TapClaim(peer.netns(), peer.ifname(), 0, key);
+    }
+
+    private Owned.TapClaim allocate(Owned.TapClaim at, Collection<Entry> others) {
+        String netns = at.netns();
+        String dev = at.dev();
         Set<Integer> used = new TreeSet<>(read(() -> tap.sessions(netns, dev)));
         for (Entry o : others) {
             o.owned().taps().stream().filter(c -> c.netns().equals(netns) && c.dev().equals(dev))
@@ -220,7 +277,7 @@ final class Planner {
         while (used.contains(id)) {
             id++;
         }
-        return new Owned.TapClaim(netns, dev, id);
+        return new Owned.TapClaim(netns, dev, id, at.source());
     }
 
     private void releaseSteps(Owned prior, Owned claims, Set<VfId> monitored, Binding known, List<Step> steps) {
@@ -276,15 +333,29 @@ final class Planner {
         if (known == null) {
             return null;
         }
-        return known.getSourcesList().stream()
-                .filter(s -> s.getNetns().equals(claim.netns()) && s.getIfname().equals(claim.dev()))
-                .findFirst().map(s -> session(known, s, claim.session())).orElse(null);
+        return known.getSourcesList().stream().filter(s -> claims(claim, known, s))
+                .findFirst().map(s -> session(known, s, claim)).orElse(null);
     }
 
-    private TapSession session(Binding b, SourcePort s, int id) {
+    /** Whether c is the TAP claim of source port s of binding b. */
+    static boolean claims(Owned.TapClaim c, Binding b, SourcePort s) {
+        return b.getTapAt() == TapAt.BACK_END ? portKey(s).equals(c.source())
+                : c.source() == null && c.netns().equals(s.getNetns()) && c.dev().equals(s.getIfname());
+    }
+
+    private static String portKey(SourcePort s) {
+        return s.getNetns() + "/" + s.getIfname();
+    }
+
+    /** The session on the claimed port; at the back end the NSF's rx is what its veth peer sends (tx). */
+    private TapSession session(Binding b, SourcePort s, Owned.TapClaim claim) {
         String tunnel = inventory.get(VfId.of(s.getTunnel()))
                 .orElseThrow(() -> precondition("tunnel VF " + VfId.of(s.getTunnel()) + " is gone from the NIC")).ifname();
-        return new TapSession(s.getNetns(), s.getIfname(), id, tunnel, b.getDirection(), b.getVlansList(),
+        Direction d = b.getDirection();
+        if (claim.source() != null) {
+            d = d == Direction.RX ? Direction.TX : d == Direction.TX ? Direction.RX : d;
+        }
+        return new TapSession(claim.netns(), claim.dev(), claim.session(), tunnel, d, b.getVlansList(),
                 b.getSampleEvery(), b.getSnaplen(), b.getFilter());
     }
 

@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import org.mirrortunnel.agent.exec.ExecException;
+import org.mirrortunnel.agent.exec.TapRefusedException;
 import org.mirrortunnel.agent.nic.VfId;
 
 /**
@@ -26,7 +27,8 @@ public record Step(String name, Runnable action, Runnable undo, VlanChange vlans
     /**
      * Runs the steps in order, skipping those in {@code done} (a batch already ran them). When one fails,
      * undoes the ones before it (newest first), then those of {@code done} it had not reached, and throws
-     * ABORTED naming the failed step and its reason, plus any undo that failed too.
+     * ABORTED (INVALID_ARGUMENT when a TAP refused the request) naming the failed step and its reason, plus any
+     * undo that failed too.
      */
     public static void runAll(List<Step> steps, Set<Step> done) {
         Deque<Step> ran = new ArrayDeque<>();
@@ -48,7 +50,9 @@ public record Step(String name, Runnable action, Runnable undo, VlanChange vlans
                         msg.append("; undo of ").append(d.name()).append(" failed: ").append(u.getMessage());
                     }
                 }
-                throw Status.ABORTED.withDescription(msg.toString()).asRuntimeException();
+                // A TAP that refused the request as invalid said why: the binding is at fault, not the host.
+                Status status = e instanceof TapRefusedException ? Status.INVALID_ARGUMENT : Status.ABORTED;
+                throw status.withDescription(msg.toString()).asRuntimeException();
             }
         }
     }

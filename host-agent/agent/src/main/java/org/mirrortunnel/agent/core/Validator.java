@@ -11,6 +11,7 @@ import org.mirrortunnel.agent.api.v1.Direction;
 import org.mirrortunnel.agent.api.v1.Filter;
 import org.mirrortunnel.agent.api.v1.MonitorPort;
 import org.mirrortunnel.agent.api.v1.SourcePort;
+import org.mirrortunnel.agent.api.v1.TapAt;
 import org.mirrortunnel.agent.api.v1.VfRole;
 import org.mirrortunnel.agent.nic.VfId;
 
@@ -51,14 +52,14 @@ public final class Validator {
         }
     }
 
-    static void checkIfname(String field, String name) {
+    public static void checkIfname(String field, String name) {
         if (name == null || !IFNAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
             throw invalid(field + ": " + quote(name)
                     + " is not an interface name (1..15 of [A-Za-z0-9._@-], not starting with '-')");
         }
     }
 
-    static void checkNetns(String field, String name) {
+    public static void checkNetns(String field, String name) {
         if (!name.isEmpty() && (!NETNS.matcher(name).matches() || name.equals(".") || name.equals(".."))) {
             throw invalid(field + ": " + quote(name)
                     + " is not a namespace name (1..64 of [A-Za-z0-9._-], not starting with '-')");
@@ -81,6 +82,9 @@ public final class Validator {
             throw invalid(at + "sources/monitors: a binding needs a source port or a monitor");
         }
         checkVlans(b, at);
+        if (b.getTapAt() != TapAt.FRONT_END && b.getTapAt() != TapAt.BACK_END) {
+            throw invalid(at + "tap_at: must be FRONT_END or BACK_END");
+        }
         Set<String> ports = new HashSet<>();
         Set<VfId> tunnels = new HashSet<>();
         for (int i = 0; i < b.getSourcesCount(); i++) {
@@ -101,7 +105,8 @@ public final class Validator {
                 throw invalid(f + "tunnel: nobody can tell where the netdev of VF " + tunnel + " is (give its netns"
                         + " and ifname in the agent's inventory)");
             }
-            if (!vf.netns().equals(s.getNetns())) {
+            // At the back end the tunnel lives with the port's veth peer, which the planner reads from the host.
+            if (b.getTapAt() == TapAt.FRONT_END && !vf.netns().equals(s.getNetns())) {
                 throw invalid(f + "tunnel: VF " + tunnel + " lives in namespace '" + vf.netns()
                         + "', not in the source's '" + s.getNetns() + "'");
             }
@@ -168,23 +173,39 @@ public final class Validator {
         return vf;
     }
 
+    /**
+     * Prefixes (src, dst, and the either-side prefix) must be of one family; ports (src, dst, either side)
+     * need a protocol that has them.
+     */
     private static void checkFilter(Filter f, String at) {
-        int srcFamily = prefixFamily(at + "src_prefix", f.getSrcPrefix());
-        int dstFamily = prefixFamily(at + "dst_prefix", f.getDstPrefix());
-        if (srcFamily != 0 && dstFamily != 0 && srcFamily != dstFamily) {
-            throw invalid(at + "dst_prefix: src_prefix and dst_prefix are of different families");
+        int family = 0;
+        String[][] prefixes = {{"src_prefix", f.getSrcPrefix()}, {"dst_prefix", f.getDstPrefix()},
+            {"prefix", f.getPrefix()}};
+        String first = null;
+        for (String[] p : prefixes) {
+            int fam = prefixFamily(at + p[0], p[1]);
+            if (fam == 0) {
+                continue;
+            }
+            if (family != 0 && fam != family) {
+                throw invalid(at + p[0] + ": IPv" + fam + ", but " + first + " is IPv" + family
+                        + " (the prefixes of a filter are of one family)");
+            }
+            family = fam;
+            first = p[0];
         }
         int proto = f.getIpProtocol();
         if (proto < 0 || proto > 255) {
             throw invalid(at + "ip_protocol: " + Integer.toUnsignedString(proto) + " is not 0..255");
         }
-        for (String field : new String[] {"src_port", "dst_port"}) {
-            int port = field.equals("src_port") ? f.getSrcPort() : f.getDstPort();
-            if (port < 0 || port > 65535) {
-                throw invalid(at + field + ": " + Integer.toUnsignedString(port) + " is not 0..65535");
+        int[] ports = {f.getSrcPort(), f.getDstPort(), f.getPort()};
+        String[] names = {"src_port", "dst_port", "port"};
+        for (int i = 0; i < ports.length; i++) {
+            if (ports[i] < 0 || ports[i] > 65535) {
+                throw invalid(at + names[i] + ": " + Integer.toUnsignedString(ports[i]) + " is not 0..65535");
             }
-            if (port != 0 && !PORT_PROTOCOLS.contains(proto)) {
-                throw invalid(at + field + ": a port needs ip_protocol TCP (6), UDP (17) or SCTP (132)");
+            if (ports[i] != 0 && !PORT_PROTOCOLS.contains(proto)) {
+                throw invalid(at + names[i] + ": a port needs ip_protocol TCP (6), UDP (17) or SCTP (132)");
             }
         }
     }
@@ -228,7 +249,7 @@ public final class Validator {
         return addr.length == 4 ? 4 : 6;
     }
 
-    static io.grpc.StatusRuntimeException invalid(String message) {
+    public static io.grpc.StatusRuntimeException invalid(String message) {
         return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
     }
 }

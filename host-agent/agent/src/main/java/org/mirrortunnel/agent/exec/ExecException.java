@@ -1,7 +1,7 @@
 package org.mirrortunnel.agent.exec;
 
-/** A host operation failed: an external program exited non-zero or timed out, or a sysfs write failed. */
-public final class ExecException extends RuntimeException {
+/** A host operation failed: an external program exited non-zero or timed out, a sysfs write or a TAP request failed. */
+public class ExecException extends RuntimeException {
     public ExecException(String message) {
         super(message);
     }

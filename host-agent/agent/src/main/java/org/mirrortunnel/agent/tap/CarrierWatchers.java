@@ -19,7 +19,7 @@ import org.mirrortunnel.agent.exec.CommandRunner;
 import org.mirrortunnel.agent.exec.ExecException;
 
 /**
- * Runs the TAP's carrier follower, one per namespace that holds tunnels: the TAP attaches while its tunnel
+ * Runs the eBPF TAP's carrier follower, one per namespace that holds tunnels: the TAP attaches while its tunnel
  * has carrier and detaches when it loses it (the link-state switch). Each change is passed to a listener.
  * The watchers' pids are kept in the state dir, so a restarted agent ends the ones a killed agent left.
  */
@@ -34,14 +34,14 @@ public final class CarrierWatchers implements AutoCloseable {
     }
 
     private final CommandRunner runner;
-    private final TapDriver tap;
+    private final EbpfTap tap;
     private final Path pidDir;
     private final Listener listener;
     private final List<Process> processes = new ArrayList<>();
     private final Set<String> watched = new HashSet<>();
     private volatile boolean closing;
 
-    public CarrierWatchers(CommandRunner runner, TapDriver tap, Path pidDir, Listener listener) {
+    public CarrierWatchers(CommandRunner runner, EbpfTap tap, Path pidDir, Listener listener) {
         this.runner = runner;
         this.tap = tap;
         this.pidDir = pidDir;

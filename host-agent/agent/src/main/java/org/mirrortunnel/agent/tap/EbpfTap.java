@@ -24,11 +24,6 @@ public final class EbpfTap implements TapDriver {
         this.mtapctl = mtapctl;
     }
 
-    @Override
-    public String kind() {
-        return "ebpf";
-    }
-
     private List<String> command(String netns, boolean json, String... args) {
         List<String> argv = new ArrayList<>(List.of(mtapctl));
         if (!netns.isEmpty()) {
@@ -58,6 +53,8 @@ public final class EbpfTap implements TapDriver {
         option(argv, "proto", f.getIpProtocol());
         option(argv, "sport", f.getSrcPort());
         option(argv, "dport", f.getDstPort());
+        option(argv, "net", f.getPrefix());
+        option(argv, "port", f.getPort());
         runner.check(argv);
     }
 
@@ -137,7 +134,10 @@ public final class EbpfTap implements TapDriver {
         throw new ExecException("mtapctl shows no counters of session " + id + " on " + dev);
     }
 
-    @Override
+    /**
+     * The long-running program that makes the TAP follow its tunnels' carrier in a namespace and prints one
+     * JSON line per change ({"event":"session","tunnel":T,"active":B,...}).
+     */
     public List<String> watchCommand(String netns) {
         return command(netns, false, "watch");
     }

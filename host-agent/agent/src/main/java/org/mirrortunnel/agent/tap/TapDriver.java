@@ -1,19 +1,19 @@
 package org.mirrortunnel.agent.tap;
 
-import java.util.List;
 import java.util.Set;
 import org.mirrortunnel.agent.api.v1.TapCounters;
 
 /**
- * A software TAP on the NSF's ports. The eBPF TAP is controlled through mtapctl; a DPDK TAP, controlled
- * through its own control path, would be a second implementation. Failures throw ExecException.
+ * A software TAP on the NSF's ports: the eBPF TAP (mtapctl), or a DPDK NSF's own TAP (its control socket).
+ * Failures throw ExecException; a request the TAP refuses as invalid throws its subclass TapRefusedException.
  */
 public interface TapDriver {
-    /** Sessions one port can hold (the eBPF TAP's session array). */
+    /** Sessions one port can hold (the eBPF TAP's session array, the DPDK TAP's too). */
     int MAX_SESSIONS_PER_PORT = 16;
 
-    /** "ebpf" or "dpdk". */
-    String kind();
+    /** What this TAP can tell, before anything changes, that keeps it from taking the session (throws). */
+    default void check(TapSession session) {
+    }
 
     /** Adds or replaces the session (idempotent). */
     void attach(TapSession session);
@@ -28,10 +28,4 @@ public interface TapDriver {
 
     /** Whether the tunnel of a session has carrier now, as the TAP sees it: the session copies only then. */
     boolean tunnelCarrier(String netns, String dev, int id);
-
-    /**
-     * The long-running program that makes the TAP follow its tunnels' carrier in a namespace and prints one
-     * JSON line per change ({"event":"session","tunnel":T,"active":B,...}).
-     */
-    List<String> watchCommand(String netns);
 }

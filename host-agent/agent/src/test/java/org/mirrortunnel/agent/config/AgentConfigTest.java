@@ -46,6 +46,18 @@ class AgentConfigTest {
     }
 
     @Test
+    void dpdkNsfsListTheirSocketAndPorts() throws IOException {
+        AgentConfig c = load("{\"agent_id\":\"a\",\"state_dir\":\"st\",\"plaintext\":true,\"tap\":{\"dpdk\":["
+                + "{\"name\":\"l2fwd\",\"netns\":\"nsf\",\"socket\":\"run/l2fwd.sock\",\"ports\":[\"n0\",\"n1\"]}]},"
+                + INVENTORY + "}");
+        AgentConfig.DpdkNsf nsf = c.tap.dpdk.get(0);
+        assertEquals(dir.resolve("run/l2fwd.sock").toString(), nsf.socket);
+        assertEquals(java.util.List.of("n0", "n1"), nsf.ports);
+        assertTrue(fail("{\"agent_id\":\"a\",\"tap\":{\"dpdk\":[{\"name\":\"x\",\"sock\":\"s\"}]}}")
+                .contains("'tap.dpdk[].sock'"));
+    }
+
+    @Test
     void unknownKeysAreErrorsAtAnyDepth() {
         assertTrue(fail("{\"agent_id\":\"a\",\"colour\":1}").contains("'colour'"));
         assertTrue(fail("{\"agent_id\":\"a\",\"nic\":{\"drvier\":\"i40e\"}}").contains("'nic.drvier'"));

@@ -26,9 +26,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.mirrortunnel.agent.api.v1.AgentEvent;
 import org.mirrortunnel.agent.api.v1.Binding;
 import org.mirrortunnel.agent.api.v1.BindingState;
+import org.mirrortunnel.agent.api.v1.Direction;
+import org.mirrortunnel.agent.api.v1.TapAt;
 import org.mirrortunnel.agent.api.v1.SyncBindingsResponse;
 import org.mirrortunnel.agent.nic.NicDriver;
 import org.mirrortunnel.agent.nic.VfId;
+import org.mirrortunnel.agent.tap.TapSession;
+import org.mirrortunnel.agent.tap.VethPeers;
 
 class BindingManagerTest {
     private static final VfId TUNNEL = new VfId("pf0", 1);
@@ -49,7 +53,7 @@ class BindingManagerTest {
     private BindingManager newManager() throws IOException {
         EventHub hub = new EventHub();
         hub.subscribe(events::add);
-        return new BindingManager(Bindings.INVENTORY, new Validator(Bindings.INVENTORY, 1, 4094), host, host,
+        return new BindingManager(Bindings.INVENTORY, new Validator(Bindings.INVENTORY, 1, 4094), host, host, host,
                 new StateStore(stateDir), hub);
     }
 
@@ -109,6 +113,22 @@ class BindingManagerTest {
     }
 
     @Test
+    void aRequestTheTapRefusesIsInvalidArgumentWithItsReasonAndIsUndone() {
+        String clean = host.snapshot();
+        host.refuseOn = "attach";
+
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> manager.apply(Bindings.binding("s1", "svc0", 1, 100).build()));
+
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("the TAP finds the request invalid"),
+                e.getStatus().getDescription());
+        assertEquals(clean, host.snapshot(), "left on the host after a refused apply");
+        assertTrue(events.stream().anyMatch(ev -> ev.getBinding().getState() == BindingState.FAILED
+                && ev.getBinding().getMessage().contains("the TAP finds the request invalid")));
+    }
+
+    @Test
     void aFailedReplacementRestoresTheOldBinding() {
         manager.apply(Bindings.binding("s1", "svc0", 1, 100).build());
         String applied = host.snapshot();
@@ -155,6 +175,103 @@ class BindingManagerTest {
         assertTrue(restarted.restore(new StateStore(stateDir).load()).isEmpty());
         assertEquals(BindingState.DISABLED, restarted.status("s1").getState());
         assertEquals("disable", host.linkState(TUNNEL));
+    }
+
+    @Test
+    void aLinkFlipWritesNoStateAheadOfTheHostChange() throws Exception {
+        manager.apply(Bindings.binding("s1", "svc0", 1, 100).build());
+        Path file = stateDir.resolve("bindings.json");
+        String before = Files.readString(file);
+        List<String> seenAtTheLinkWrite = new ArrayList<>();
+        host.onChange = op -> {
+            if (op.startsWith("setLinkState")) {
+                seenAtTheLinkWrite.add(read(file));
+            }
+        };
+
+        manager.setEnabled("s1", false);
+
+        assertEquals(List.of(before), seenAtTheLinkWrite, "the state file changed before the link did");
+        assertTrue(before.contains("\"enabled\":true"), before);
+        assertFalse(Files.readString(file).contains("\"enabled\":true"), "the flip is recorded once the link changed");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Binding backEnd(String id, String port, int tunnel, int vlan, Direction direction) {
+        return Bindings.binding(id, port, tunnel, vlan).setTapAt(TapAt.BACK_END).setDirection(direction).build();
+    }
+
+    @Test
+    void theBackEndTapWatchesTheVethPeerWithRxAndTxSwapped() {
+        host.peers.put(new VethPeers.Port("ns-a", "svc0"), new VethPeers.Port("ns-h", "h-svc0"));
+
+        assertEquals(BindingState.ACTIVE, manager.apply(backEnd("s1", "svc0", 5, 100, Direction.RX)).getState());
+
+        assertEquals(Set.of("ns-h/h-svc0#1"), host.sessions.keySet());
+        TapSession s = host.sessions.get("ns-h/h-svc0#1");
+        assertEquals(Direction.TX, s.direction(), "what the NSF receives, its veth peer sends");
+        assertEquals("tun5", s.tunnel());
+        assertEquals("enable", host.linkState(new VfId("pf0", 5)));
+
+        manager.apply(backEnd("s1", "svc0", 5, 100, Direction.TX));
+        assertEquals(Direction.RX, host.sessions.get("ns-h/h-svc0#1").direction());
+        manager.carrier("ns-h", "tun5", false);
+        assertEquals(BindingState.PENDING, manager.status("s1").getState());
+        manager.carrier("ns-h", "tun5", true);
+
+        host.peers.clear(); // a known back end is not read again: a link flip costs one write
+        host.changes.clear();
+        assertEquals(BindingState.DISABLED, manager.setEnabled("s1", false).getState());
+        assertEquals(List.of("setLinkState pf0/5 disable"), host.changes);
+
+        manager.remove("s1");
+        assertTrue(host.sessions.isEmpty());
+    }
+
+    @Test
+    void movingABindingBetweenTapPointsMovesItsSession() {
+        host.peers.put(new VethPeers.Port("ns-a", "svc0"), new VethPeers.Port("ns-a", "h-svc0"));
+        manager.apply(Bindings.binding("s1", "svc0", 1, 100).build());
+        assertEquals(Set.of("ns-a/svc0#1"), host.sessions.keySet());
+
+        manager.apply(backEnd("s1", "svc0", 1, 100, Direction.BOTH));
+        assertEquals(Set.of("ns-a/h-svc0#1"), host.sessions.keySet());
+
+        manager.apply(Bindings.binding("s1", "svc0", 1, 100).build());
+        assertEquals(Set.of("ns-a/svc0#1"), host.sessions.keySet());
+    }
+
+    @Test
+    void aBackEndWithoutAVethPeerOrWithTheTunnelElsewhereIsRefusedBeforeAnyWrite() {
+        host.peers.put(new VethPeers.Port("ns-a", "svc0"), new VethPeers.Port("ns-h", "h-svc0"));
+        host.peers.put(new VethPeers.Port("ns-a", "svc1"), new VethPeers.Port("ns-m", "mon1"));
+        String clean = host.snapshot();
+
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> manager.apply(backEnd("s1", "br0", 5, 100, Direction.BOTH)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().startsWith("sources[0].ifname: tap_at BACK_END"),
+                e.getStatus().getDescription());
+
+        e = assertThrows(StatusRuntimeException.class, () -> manager.apply(backEnd("s1", "svc0", 1, 100, Direction.BOTH)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertEquals("sources[0].tunnel: VF pf0/1 lives in namespace 'ns-a', not in 'ns-h', where the back-end TAP"
+                + " watches h-svc0, the veth peer of svc0", e.getStatus().getDescription());
+
+        e = assertThrows(StatusRuntimeException.class, () -> manager.apply(backEnd("s1", "svc1", 5, 100, Direction.BOTH)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("is VF pf0/4"), e.getStatus().getDescription());
+
+        assertEquals(clean, host.snapshot());
+        assertTrue(host.changes.isEmpty(), host.changes.toString());
+        assertEquals(BindingState.REMOVED, manager.status("s1").getState());
     }
 
     @Test

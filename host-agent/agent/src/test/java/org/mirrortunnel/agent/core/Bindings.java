@@ -9,13 +9,17 @@ import org.mirrortunnel.agent.api.v1.VfRef;
 import org.mirrortunnel.agent.api.v1.VfRole;
 import org.mirrortunnel.agent.nic.VfId;
 
-/** The test inventory (PF pf0: tunnels 1 and 3 in ns-a, monitors 2 and 4) and bindings on it. */
+/**
+ * The test inventory (PF pf0: tunnels 1 and 3 in ns-a, monitors 2 and 4, tunnel 5 in ns-h, the host side of
+ * ns-a's veths) and bindings on it.
+ */
 public final class Bindings {
     public static final Inventory INVENTORY = new Inventory(List.of(
             new Inventory.Vf(new VfId("pf0", 1), VfRole.TUNNEL, "ns-a", "tun0"),
             new Inventory.Vf(new VfId("pf0", 2), VfRole.MONITOR, "ns-m", "mon0"),
             new Inventory.Vf(new VfId("pf0", 3), VfRole.TUNNEL, "ns-a", "tun1"),
-            new Inventory.Vf(new VfId("pf0", 4), VfRole.MONITOR, "ns-m", "mon1")));
+            new Inventory.Vf(new VfId("pf0", 4), VfRole.MONITOR, "ns-m", "mon1"),
+            new Inventory.Vf(new VfId("pf0", 5), VfRole.TUNNEL, "ns-h", "tun5")));
 
     private Bindings() {
     }

@@ -10,13 +10,15 @@ import java.util.TreeSet;
 import org.mirrortunnel.agent.api.v1.TapCounters;
 import org.mirrortunnel.agent.api.v1.VfCounters;
 import org.mirrortunnel.agent.exec.ExecException;
+import org.mirrortunnel.agent.exec.TapRefusedException;
 import org.mirrortunnel.agent.nic.NicDriver;
 import org.mirrortunnel.agent.nic.VfId;
 import org.mirrortunnel.agent.tap.TapDriver;
 import org.mirrortunnel.agent.tap.TapSession;
+import org.mirrortunnel.agent.tap.VethPeers;
 
-/** An in-memory NIC and TAP that record every change and fail on request, for the manager's tests. */
-public final class FakeHost implements NicDriver, TapDriver {
+/** An in-memory NIC, TAP and veth pairs that record every change and fail on request, for the manager's tests. */
+public final class FakeHost implements NicDriver, TapDriver, VethPeers {
     final Map<VfId, Set<Integer>> vlanMirror = new TreeMap<>();
     final Map<VfId, Boolean> loopback = new TreeMap<>();
     final Map<VfId, String> link = new TreeMap<>();
@@ -26,8 +28,14 @@ public final class FakeHost implements NicDriver, TapDriver {
     Set<Capability> capabilities = EnumSet.allOf(Capability.class);
     /** The VFs of each PF the NIC reports; null: those of the test inventory. */
     Map<String, List<NicVf>> reported;
+    /** Veth pairs, both ways. */
+    final Map<Port, Port> peers = new java.util.HashMap<>();
     /** Operation name ("addVlanMirror", "setLoopback", "attach", "setLinkState", ...) to fail once. */
     public String failOn;
+    /** Operation name to refuse once as a TAP refuses an invalid request. */
+    public String refuseOn;
+    /** Called with each change as it is made. */
+    java.util.function.Consumer<String> onChange = op -> { };
 
     /** Everything a test compares before and after; defaults (no VLAN, loopback off, link auto) left out. */
     public String snapshot() {
@@ -50,7 +58,12 @@ public final class FakeHost implements NicDriver, TapDriver {
             failOn = null;
             throw new ExecException(op + " refused by the test");
         }
+        if (op.equals(refuseOn)) {
+            refuseOn = null;
+            throw new TapRefusedException(op + ": the TAP finds the request invalid");
+        }
         changes.add(op + " " + what);
+        onChange.accept(op + " " + what);
     }
 
     @Override
@@ -125,11 +138,6 @@ public final class FakeHost implements NicDriver, TapDriver {
         return VfCounters.newBuilder().setVf(vf.toRef()).setRxPackets(vlanMirror(vf).size()).build();
     }
 
-    @Override
-    public String kind() {
-        return "fake";
-    }
-
     private static String key(String netns, String dev, int id) {
         return netns + "/" + dev + "#" + id;
     }
@@ -169,7 +177,11 @@ public final class FakeHost implements NicDriver, TapDriver {
     }
 
     @Override
-    public List<String> watchCommand(String netns) {
-        return List.of("true");
+    public Port peer(String netns, String ifname) {
+        Port p = peers.get(new Port(netns, ifname));
+        if (p == null) {
+            throw new IllegalArgumentException(ifname + " is not one end of a veth pair");
+        }
+        return p;
     }
 }

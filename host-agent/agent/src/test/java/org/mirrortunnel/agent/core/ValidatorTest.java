@@ -39,6 +39,11 @@ class ValidatorTest {
                 .setSampleEvery(10).setSnaplen(128).build(), ""));
         assertDoesNotThrow(() -> validator.validate(good().toBuilder().setFilter(Filter.newBuilder()
                 .setSrcPrefix("2001:db8::/32")).build(), ""));
+        assertDoesNotThrow(() -> validator.validate(good().toBuilder().setFilter(Filter.newBuilder()
+                .setPrefix("10.1.0.0/16").setDstPrefix("10.2.0.1").setIpProtocol(6).setPort(5000).setSrcPort(80))
+                .build(), ""));
+        assertDoesNotThrow(() -> validator.validate(good().toBuilder().setFilter(Filter.newBuilder()
+                .setPrefix("2001:db8::1").setIpProtocol(132).setPort(1)).build(), ""));
         assertDoesNotThrow(() -> validator.validate(good().toBuilder().clearSources().build(), ""));
     }
 
@@ -80,6 +85,17 @@ class ValidatorTest {
                 bad("filter.ip_protocol", b -> b.getFilterBuilder().setIpProtocol(256)),
                 bad("filter.src_port", b -> b.getFilterBuilder().setIpProtocol(1).setSrcPort(80)),
                 bad("filter.dst_port", b -> b.getFilterBuilder().setIpProtocol(6).setDstPort(70000)),
+                bad("filter.prefix", b -> b.getFilterBuilder().setPrefix("10.0.0.1/8")),
+                bad("filter.prefix", b -> b.getFilterBuilder().setPrefix("2001:db8::/129")),
+                bad("filter.prefix", b -> b.getFilterBuilder().setPrefix("host.example")),
+                bad("filter.prefix", b -> b.getFilterBuilder().setPrefix("10.0.0.0/8/8")),
+                bad("filter.prefix", b -> b.getFilterBuilder().setSrcPrefix("10.0.0.0/8").setPrefix("2001:db8::/32")),
+                bad("filter.prefix", b -> b.getFilterBuilder().setDstPrefix("::/0").setPrefix("0.0.0.0/0")),
+                bad("filter.prefix", b -> b.getFilterBuilder().setPrefix("1".repeat(20_000))),
+                bad("filter.port", b -> b.getFilterBuilder().setPort(80)),
+                bad("filter.port", b -> b.getFilterBuilder().setIpProtocol(1).setPort(80)),
+                bad("filter.port", b -> b.getFilterBuilder().setIpProtocol(17).setPort(65536)),
+                bad("filter.port", b -> b.getFilterBuilder().setIpProtocol(17).setPort(-1)),
                 bad("monitors[0].vf", b -> b.setMonitors(0, MonitorPort.newBuilder().setVf(Bindings.vf(1)))),
                 bad("monitors[1].vf", b -> b.addMonitors(b.getMonitors(0))),
                 bad("id", b -> b.setId(HUGE)),

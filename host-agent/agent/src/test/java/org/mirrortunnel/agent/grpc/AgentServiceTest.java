@@ -67,7 +67,7 @@ class AgentServiceTest {
         host = new FakeHost();
         EventHub events = new EventHub();
         BindingManager manager = new BindingManager(Bindings.INVENTORY, new Validator(Bindings.INVENTORY, 1, 4094),
-                host, host, new StateStore(state), events);
+                host, host, host, new StateStore(state), events);
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0),
                 TlsFiles.server(cert("agent.pem"), cert("agent.key"), cert("ca.pem")))
                 .addService(new AgentService(manager, new StatsCollector(manager, host, host),

@@ -21,11 +21,11 @@ class EbpfTapTest {
         RecordingRunner runner = new RecordingRunner();
         new EbpfTap(runner, "/opt/mtapctl").attach(new TapSession("ns a", "svc0", 3, "tun0", Direction.RX,
                 List.of(100, 200), 10, 128, Filter.newBuilder().setSrcPrefix("10.0.0.0/8").setIpProtocol(17)
-                        .setDstPort(53).build()));
+                        .setDstPort(53).setPrefix("192.0.2.0/24").setPort(5000).build()));
 
         assertEquals(List.of(List.of("/opt/mtapctl", "-n", "ns a", "attach", "svc0", "session", "3", "tunnel", "tun0",
                 "direction", "rx", "vlan", "100,200", "sample", "10", "snaplen", "128", "src", "10.0.0.0/8",
-                "proto", "17", "dport", "53")), runner.calls);
+                "proto", "17", "dport", "53", "net", "192.0.2.0/24", "port", "5000")), runner.calls);
     }
 
     @Test
