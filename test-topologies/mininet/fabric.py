@@ -21,6 +21,7 @@ also after a crash halfway through `up`.
     fabric.py status [--id ID]
 """
 import argparse
+import ctypes
 import functools
 import json
 import os
@@ -46,6 +47,8 @@ RUN_DIR = Path("/run/mirrortunnel")
 APP = "org.mirrortunnel.app"
 TUNNEL_VF, MONITOR_VF = 1, 2
 SRC_IP, DST_IP = "192.0.2.1", "192.0.2.2"
+# How often the app reads the agents' counters (its default is 10 s).
+STATS_SECONDS = 2
 # Each monitor VF's address, so that ONOS knows the NMF as a host by IP.
 MONITOR_NET = "198.51.100"
 ID_RE = re.compile(r"^[a-z0-9]{1,6}$")
@@ -70,6 +73,20 @@ def build_java():
     if not (CONTROLLER_MODULE / "target" / "fabric.classpath").exists():
         run("mvn", "-B", "-q", "-o", "-f", str(ROOT / "pom.xml"), "-pl", "test-topologies/mininet/fabric", "-am",
             "package", "-DskipTests", timeout=900)
+
+
+def setns_fd(fd):
+    """Moves the calling thread into the network namespace of a file descriptor (Python 3.11 has no os.setns)."""
+    if ctypes.CDLL(None, use_errno=True).setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
+        raise OSError(ctypes.get_errno(), "setns")
+
+
+def setns(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        setns_fd(fd)
+    finally:
+        os.close(fd)
 
 
 def kill_group(pidfile):
@@ -169,10 +186,11 @@ class Server:
         if self.has_monitor:
             run(NICEMU, "vf", "add", self.pf, str(MONITOR_VF), "netns", self.nmf, "ifname", "mon0")
             in_ns(self.nmf, "ip", "addr", "add", f"{self.monitor_ip}/24", "dev", "mon0")
-        # The uplink's far end joins Open vSwitch, whose userspace datapath lives in the root namespace.
-        in_ns(self.wire, "ip", "link", "set", self.uplink, "netns", "1")
-        run("sysctl", "-qw", f"net.ipv6.conf.{self.uplink}.disable_ipv6=1")
-        run("ip", "link", "set", self.uplink, "up")
+        # The uplink's far end joins the fabric's Open vSwitch, in the fabric's namespace.
+        fabric_ns = self.fabric.netns
+        in_ns(self.wire, "ip", "link", "set", self.uplink, "netns", fabric_ns)
+        in_ns(fabric_ns, "sysctl", "-qw", f"net.ipv6.conf.{self.uplink}.disable_ipv6=1")
+        in_ns(fabric_ns, "ip", "link", "set", self.uplink, "up")
 
     @staticmethod
     def _veth(ns_a, if_a, ns_b, if_b):
@@ -262,6 +280,9 @@ class Fabric:
         self.env = dict(os.environ, OVS_RUNDIR=str(self.ovs_dir), OVS_DBDIR=str(self.ovs_dir),
                         OVS_LOGDIR=str(self.ovs_dir))
         self.ovsdb = f"unix:{self.ovs_dir}/db.sock"
+        # The fabric's network namespace: ovs-vswitchd, its switches' ports and cables. Its userspace datapath
+        # makes devices of fixed names (ovs-netdev), so it cannot share a namespace with another one.
+        self.netns = f"{self.prefix}fabric"
         self.controller = controller
         self.agent_host = agent_host
         self.servers = [Server(self, n, monitor=f"h{n}" in monitors) for n in (1, 2, 3)]
@@ -285,12 +306,14 @@ class Fabric:
         """ovsdb-server and ovs-vswitchd of this fabric, their sockets, database, logs and pids in ovs_dir."""
         d = self.ovs_dir
         d.mkdir(parents=True)
+        run("ip", "netns", "add", self.netns)
+        in_ns(self.netns, "ip", "link", "set", "lo", "up")
         self.ovs("ovsdb-tool", "create", str(d / "conf.db"), "/usr/share/openvswitch/vswitch.ovsschema")
         self.ovs("ovsdb-server", str(d / "conf.db"), f"--remote=p{self.ovsdb}", f"--pidfile={d}/ovsdb-server.pid",
                  "--detach", f"--log-file={d}/ovsdb-server.log")
         self.ovs("ovs-vsctl", "--no-wait", "init")
-        self.ovs("ovs-vswitchd", self.ovsdb, f"--pidfile={d}/ovs-vswitchd.pid", "--detach",
-                 f"--log-file={d}/ovs-vswitchd.log")
+        self.ovs("nsenter", f"--net=/run/netns/{self.netns}", "--", "ovs-vswitchd", self.ovsdb,
+                 f"--pidfile={d}/ovs-vswitchd.pid", "--detach", f"--log-file={d}/ovs-vswitchd.log")
         self.ovs("ovs-vsctl", "--timeout=10", "show")
 
     def server(self, name):
@@ -347,9 +370,12 @@ class Fabric:
                                  intfName1=fabric.cable_ifname(a, b), intfName2=fabric.cable_ifname(b, a))
 
         switch = functools.partial(OVSSwitch, datapath="user", failMode="secure", protocols="OpenFlow13")
-        # Mininet runs ovs-vsctl from its own shells, which inherit this process's environment.
+        # Mininet runs ovs-vsctl and ip from its own shells, which inherit this process's environment and this
+        # thread's network namespace.
         saved = dict(os.environ)
         os.environ.update(self.env)
+        home = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+        setns(f"/run/netns/{self.netns}")
         try:
             self.net = Mininet(topo=MirrorFabricTopo(), switch=switch, controller=None, build=False,
                                autoSetMacs=False, autoStaticArp=False)
@@ -364,6 +390,8 @@ class Fabric:
                         run("sysctl", "-qw", f"net.ipv6.conf.{intf.name}.disable_ipv6=1", check=False)
             self.net.start()
         finally:
+            setns_fd(home)
+            os.close(home)
             os.environ.clear()
             os.environ.update(saved)
 
@@ -422,7 +450,7 @@ class Fabric:
              "--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED",
              "-cp", classpath, "org.mirrortunnel.fabric.FabricMain", "--topology", str(self.state / "fabric.json"),
              "--netcfg", str(self.state / "netcfg.json"), "--control", str(self.state / "control.sock"),
-             "--ovsdb", self.ovsdb, "--reconnect-seconds", "1"],
+             "--ovsdb", self.ovsdb, "--cfg", f"reconnectSeconds=1,statsSeconds={STATS_SECONDS}"],
             stdout=open(self.state / "controller.out", "w"), stderr=log, stdin=subprocess.DEVNULL,
             start_new_session=True, env=self.env)
         (self.state / "controller.pid").write_text(str(self.fabric_proc.pid))
@@ -503,7 +531,7 @@ class Fabric:
     def link(self, a, b, up):
         """Sets the cable between s<a> and s<b> up or down, both ends, as Mininet's configLinkStatus does."""
         for ifname in (self.cable_ifname(a, b), self.cable_ifname(b, a)):
-            run("ip", "link", "set", ifname, "up" if up else "down")
+            in_ns(self.netns, "ip", "link", "set", ifname, "up" if up else "down")
 
     # ---- down ----
 

@@ -125,7 +125,7 @@ def test_remote_copies_leave_the_uplink_tagged_and_reach_the_remote_monitor_only
     assert h2.vf(topo.MONITOR_VF)["vlan_mirror"] == "111"
 
     watch = monitors(fab)
-    watch["uplink"] = (None, h1.uplink, ("-Q", "in"))
+    watch["uplink"] = (fab.netns, h1.uplink, ("-Q", "in"))
     sent, got, caps = send_and_capture(fab, lab, "h1", "remote", watch)
 
     assert [bytes(p) for p in got] == [bytes(p) for p in sent], "originals byte-identical at the destination"
@@ -174,7 +174,7 @@ def test_a_local_session_keeps_its_copies_off_the_fabric(fab, lab, sessions):
     assert_app_intents(fab, [])
 
     watch = monitors(fab)
-    watch["uplink"] = (None, h3.uplink, ())
+    watch["uplink"] = (fab.netns, h3.uplink, ())
     _, got, caps = send_and_capture(fab, lab, "h3", "local", watch)
 
     assert len(got) == N
@@ -220,7 +220,7 @@ def test_removing_the_session_takes_its_flows_away_and_copies_stop(fab, lab, ses
     with pytest.raises(topo.ControlError) as gone:
         fab.session(s["id"])
     assert gone.value.code == 404
-    watch = {"h2-mon": (h2.nmf, "mon0", ()), "uplink": (None, h1.uplink, ("-Q", "in"))}
+    watch = {"h2-mon": (h2.nmf, "mon0", ()), "uplink": (fab.netns, h1.uplink, ("-Q", "in"))}
     _, got, caps = send_and_capture(fab, lab, "h1", "after", watch)
     assert len(got) == N
     assert caps["h2-mon"] == [] and caps["uplink"] == [], "copies stop"

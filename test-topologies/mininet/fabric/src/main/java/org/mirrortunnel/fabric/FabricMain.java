@@ -79,7 +79,7 @@ public final class FabricMain implements CodecContext {
         if (args.length % 2 != 0 || !opts.containsKey("--topology") || !opts.containsKey("--netcfg")
                 || !opts.containsKey("--control")) {
             System.err.println("usage: FabricMain --topology fabric.json --netcfg netcfg.json --control SOCKET "
-                    + "[--reconnect-seconds N] [--ofctl P] [--ovsdb-client P] [--ovsdb SERVER]");
+                    + "[--cfg NAME=N,...] [--ofctl P] [--ovsdb-client P] [--ovsdb SERVER]");
             System.exit(2);
         }
         MockIdGenerator.cleanBind();
@@ -95,9 +95,13 @@ public final class FabricMain implements CodecContext {
             onos.awaitTopology(onos.links().getLinkCount(), 10_000);
             FabricNetworkConfig netcfg = new FabricNetworkConfig(core);
             netcfg.upload(JSON.readTree(Path.of(opts.get("--netcfg")).toFile()));
+            // The agent programmer's component config, as `cfg set` gives it (e.g. statsSeconds=2).
             Map<String, Object> properties = new HashMap<>();
-            if (opts.containsKey("--reconnect-seconds")) {
-                properties.put("reconnectSeconds", Integer.parseInt(opts.get("--reconnect-seconds")));
+            for (String setting : opts.getOrDefault("--cfg", "").split(",")) {
+                if (!setting.isEmpty()) {
+                    String[] kv = setting.split("=", 2);
+                    properties.put(kv[0], Integer.parseInt(kv[1]));
+                }
             }
             MirrorApp app = new MirrorApp(core, intents, netcfg, new FabricHosts(topology), true, properties);
             new FabricMain(topology, intents, app).serve(Path.of(opts.get("--control")), onos);
