@@ -8,17 +8,20 @@ a monitor VF 2 (the NMF) and its own host agent (mTLS, own state directory).
                \\      /                          NIC uplink mt-<id>-h<N> = port 3 of s<N>
                   s3
 
-Switches are Open vSwitch bridges (userspace datapath, OpenFlow 1.3, fail mode secure: no flow, no forwarding,
-so nothing is flooded or learned). With --controller remote,ip=ADDR[,port=P] ONOS programs them; without, the
-fabric's stand-in controller (test-topologies/mininet/fabric/, ONOS's own intent compilers) does, and takes remote
-delivery requests on a control socket. Every name starts with mt-<id>-; `down` removes all of them, also after
-a crash halfway through `up`.
+Switches are bridges of the fabric's own Open vSwitch (ovsdb-server and ovs-vswitchd with their state under the
+fabric's run directory; userspace datapath, OpenFlow 1.3, fail mode secure: no flow, no forwarding, so nothing is
+flooded or learned). With --controller remote,ip=ADDR[,port=P] ONOS programs them; without, the fabric's stand-in
+for ONOS (test-topologies/mininet/fabric/) does: the Mirror Tunnel app's own manager, store and agent programmer
+on ONOS's services, with ONOS's own intent compilers turning the app's intents into flows. It takes sessions on a
+control socket, as JSON the app's REST API takes. Every name starts with mt-<id>-; `down` removes all of them,
+also after a crash halfway through `up`.
 
     fabric.py up [--id ID] [--controller remote,ip=ADDR[,port=P]] [--agent-host ADDR]
     fabric.py down [--id ID]
     fabric.py status [--id ID]
 """
 import argparse
+import ctypes
 import functools
 import json
 import os
@@ -41,11 +44,13 @@ MIRRORCTL = str(ROOT / "tools" / "mirrorctl")
 MKCERTS = str(ROOT / "tools" / "mkcerts")
 CONTROLLER_MODULE = ROOT / "test-topologies" / "mininet" / "fabric"
 RUN_DIR = Path("/run/mirrortunnel")
-OVS_RUN = Path("/var/run/openvswitch")
-OVSDB = f"unix:{OVS_RUN}/db.sock"
 APP = "org.mirrortunnel.app"
 TUNNEL_VF, MONITOR_VF = 1, 2
 SRC_IP, DST_IP = "192.0.2.1", "192.0.2.2"
+# How often the app reads the agents' counters (its default is 10 s).
+STATS_SECONDS = 2
+# Each monitor VF's address, so that ONOS knows the NMF as a host by IP.
+MONITOR_NET = "198.51.100"
 ID_RE = re.compile(r"^[a-z0-9]{1,6}$")
 
 
@@ -60,30 +65,66 @@ def in_ns(ns, *argv, **kw):
     return run("nsenter", f"--net=/run/netns/{ns}", "--", *argv, **kw)
 
 
-def ensure_ovs():
-    """Starts the system Open vSwitch by hand (no systemd here) unless it answers already."""
-    if run("ovs-vsctl", "--timeout=3", "show", check=False).returncode == 0:
-        return
-    OVS_RUN.mkdir(parents=True, exist_ok=True)
-    Path("/var/log/openvswitch").mkdir(parents=True, exist_ok=True)
-    db = Path("/etc/openvswitch/conf.db")
-    if not db.exists():
-        db.resolve().parent.mkdir(parents=True, exist_ok=True)
-        run("ovsdb-tool", "create", str(db), "/usr/share/openvswitch/vswitch.ovsschema")
-    run("ovsdb-server", str(db), f"--remote=punix:{OVS_RUN}/db.sock", "--pidfile", "--detach", "--log-file")
-    run("ovs-vsctl", "--no-wait", "init")
-    run("ovs-vswitchd", "--pidfile", "--detach", "--log-file")
-    run("ovs-vsctl", "--timeout=10", "show")
-
-
 def build_java():
-    """The agent jar and the stand-in controller, built once (tools/test has built them already)."""
+    """The agent jar and the stand-in controller with the app, built once (tools/test has built them already)."""
     if not AGENT_JAR.exists():
         run("mvn", "-B", "-q", "-o", "-f", str(ROOT / "pom.xml"), "-pl", "host-agent/agent", "-am", "package",
             "-DskipTests", timeout=600)
     if not (CONTROLLER_MODULE / "target" / "fabric.classpath").exists():
-        run("mvn", "-B", "-q", "-o", "-f", str(ROOT / "pom.xml"), "-pl", "test-topologies/mininet/fabric",
-            "package", "-DskipTests", timeout=600)
+        run("mvn", "-B", "-q", "-o", "-f", str(ROOT / "pom.xml"), "-pl", "test-topologies/mininet/fabric", "-am",
+            "package", "-DskipTests", timeout=900)
+
+
+def setns_fd(fd):
+    """Moves the calling thread into the network namespace of a file descriptor (Python 3.11 has no os.setns)."""
+    if ctypes.CDLL(None, use_errno=True).setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
+        raise OSError(ctypes.get_errno(), "setns")
+
+
+def setns(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        setns_fd(fd)
+    finally:
+        os.close(fd)
+
+
+def kill_group(pidfile):
+    try:
+        os.killpg(int(pidfile.read_text()), signal.SIGKILL)
+    except (OSError, ValueError):
+        pass
+
+
+def stop_daemon(pidfile, timeout=5):
+    """Stops a daemon by its pidfile: SIGTERM (Open vSwitch removes its devices), SIGKILL if it lingers."""
+    try:
+        pid = int(pidfile.read_text())
+        os.kill(pid, signal.SIGTERM)
+    except (OSError, ValueError):
+        return
+    deadline = time.time() + timeout
+    while Path(f"/proc/{pid}").exists() and time.time() < deadline:
+        time.sleep(0.05)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def read_bytes(path):
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+class ControlError(RuntimeError):
+    """A refusal from the stand-in controller, in the app's error model: code, field, message."""
+
+    def __init__(self, reply):
+        super().__init__(f"{reply['code']} {reply.get('field') or ''}: {reply['error']}")
+        self.code, self.field, self.message = reply["code"], reply.get("field"), reply["error"]
 
 
 class Server:
@@ -101,6 +142,20 @@ class Server:
         self.agent = None
         self.address = None
         self.port = None
+
+    @property
+    def monitor_ip(self):
+        return f"{MONITOR_NET}.{self.n}"
+
+    @property
+    def source_port(self):
+        """The NSF's service port svc0 as a session endpoint (agent:netns/ifname)."""
+        return f"{self.name}:{self.nsf}/svc0"
+
+    @property
+    def monitor_port(self):
+        """The monitor VF as a session endpoint."""
+        return f"{self.name}:{self.nmf}/mon0"
 
     @property
     def namespaces(self):
@@ -130,10 +185,12 @@ class Server:
         run(NICEMU, "vf", "add", self.pf, str(TUNNEL_VF), "netns", self.nsf, "ifname", "tun0")
         if self.has_monitor:
             run(NICEMU, "vf", "add", self.pf, str(MONITOR_VF), "netns", self.nmf, "ifname", "mon0")
-        # The uplink's far end joins Open vSwitch, whose userspace datapath lives in the root namespace.
-        in_ns(self.wire, "ip", "link", "set", self.uplink, "netns", "1")
-        run("sysctl", "-qw", f"net.ipv6.conf.{self.uplink}.disable_ipv6=1")
-        run("ip", "link", "set", self.uplink, "up")
+            in_ns(self.nmf, "ip", "addr", "add", f"{self.monitor_ip}/24", "dev", "mon0")
+        # The uplink's far end joins the fabric's Open vSwitch, in the fabric's namespace.
+        fabric_ns = self.fabric.netns
+        in_ns(self.wire, "ip", "link", "set", self.uplink, "netns", fabric_ns)
+        in_ns(fabric_ns, "sysctl", "-qw", f"net.ipv6.conf.{self.uplink}.disable_ipv6=1")
+        in_ns(fabric_ns, "ip", "link", "set", self.uplink, "up")
 
     @staticmethod
     def _veth(ns_a, if_a, ns_b, if_b):
@@ -218,6 +275,14 @@ class Fabric:
         self.prefix = f"mt-{fabric_id}-"
         self.state = RUN_DIR / f"fabric-{fabric_id}"
         self.certs = self.state / "certs"
+        # The fabric's own Open vSwitch: every ovs-* command of this fabric runs with this environment.
+        self.ovs_dir = self.state / "ovs"
+        self.env = dict(os.environ, OVS_RUNDIR=str(self.ovs_dir), OVS_DBDIR=str(self.ovs_dir),
+                        OVS_LOGDIR=str(self.ovs_dir))
+        self.ovsdb = f"unix:{self.ovs_dir}/db.sock"
+        # The fabric's network namespace: ovs-vswitchd, its switches' ports and cables. Its userspace datapath
+        # makes devices of fixed names (ovs-netdev), so it cannot share a namespace with another one.
+        self.netns = f"{self.prefix}fabric"
         self.controller = controller
         self.agent_host = agent_host
         self.servers = [Server(self, n, monitor=f"h{n}" in monitors) for n in (1, 2, 3)]
@@ -232,6 +297,24 @@ class Fabric:
             s.start_agent()
         for s in servers:
             s.wait_agent()
+
+    def ovs(self, *argv, check=True):
+        """An Open vSwitch command against this fabric's own instance."""
+        return run(*argv, check=check, env=self.env)
+
+    def start_ovs(self):
+        """ovsdb-server and ovs-vswitchd of this fabric, their sockets, database, logs and pids in ovs_dir."""
+        d = self.ovs_dir
+        d.mkdir(parents=True)
+        run("ip", "netns", "add", self.netns)
+        in_ns(self.netns, "ip", "link", "set", "lo", "up")
+        self.ovs("ovsdb-tool", "create", str(d / "conf.db"), "/usr/share/openvswitch/vswitch.ovsschema")
+        self.ovs("ovsdb-server", str(d / "conf.db"), f"--remote=p{self.ovsdb}", f"--pidfile={d}/ovsdb-server.pid",
+                 "--detach", f"--log-file={d}/ovsdb-server.log")
+        self.ovs("ovs-vsctl", "--no-wait", "init")
+        self.ovs("nsenter", f"--net=/run/netns/{self.netns}", "--", "ovs-vswitchd", self.ovsdb,
+                 f"--pidfile={d}/ovs-vswitchd.pid", "--detach", f"--log-file={d}/ovs-vswitchd.log")
+        self.ovs("ovs-vsctl", "--timeout=10", "show")
 
     def server(self, name):
         return next(s for s in self.servers if s.name == name)
@@ -252,8 +335,8 @@ class Fabric:
             raise RuntimeError(f"fabric {self.id} exists: run down first")
         self.state.mkdir(parents=True)
         try:
-            ensure_ovs()
             build_java()
+            self.start_ovs()
             run(MKCERTS, str(self.certs), self.agent_host)
             for s in self.servers:
                 s.build()
@@ -287,22 +370,34 @@ class Fabric:
                                  intfName1=fabric.cable_ifname(a, b), intfName2=fabric.cable_ifname(b, a))
 
         switch = functools.partial(OVSSwitch, datapath="user", failMode="secure", protocols="OpenFlow13")
-        self.net = Mininet(topo=MirrorFabricTopo(), switch=switch, controller=None, build=False,
-                           autoSetMacs=False, autoStaticArp=False)
-        if self.controller:
-            self.net.addController(RemoteController("c0", ip=self.controller[0], port=self.controller[1]))
-        self.net.build()
-        for s in self.servers:
-            Intf(s.uplink, node=self.net[self.switches[s.n - 1]])
-        for sw in self.net.switches:
-            for intf in sw.intfList():
-                if intf.name != "lo" and intf.name.startswith(self.prefix + "s"):
-                    run("sysctl", "-qw", f"net.ipv6.conf.{intf.name}.disable_ipv6=1", check=False)
-        self.net.start()
+        # Mininet runs ovs-vsctl and ip from its own shells, which inherit this process's environment and this
+        # thread's network namespace.
+        saved = dict(os.environ)
+        os.environ.update(self.env)
+        home = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+        setns(f"/run/netns/{self.netns}")
+        try:
+            self.net = Mininet(topo=MirrorFabricTopo(), switch=switch, controller=None, build=False,
+                               autoSetMacs=False, autoStaticArp=False)
+            if self.controller:
+                self.net.addController(RemoteController("c0", ip=self.controller[0], port=self.controller[1]))
+            self.net.build()
+            for s in self.servers:
+                Intf(s.uplink, node=self.net[self.switches[s.n - 1]])
+            for sw in self.net.switches:
+                for intf in sw.intfList():
+                    if intf.name != "lo" and intf.name.startswith(self.prefix + "s"):
+                        run("sysctl", "-qw", f"net.ipv6.conf.{intf.name}.disable_ipv6=1", check=False)
+            self.net.start()
+        finally:
+            setns_fd(home)
+            os.close(home)
+            os.environ.clear()
+            os.environ.update(saved)
 
     def ports(self, n):
         """Interface name -> OpenFlow port of switch s<n>, as OVS reports them."""
-        out = run("ovs-ofctl", "-O", "OpenFlow13", "dump-ports-desc", self.switches[n - 1]).stdout
+        out = self.ovs("ovs-ofctl", "-O", "OpenFlow13", "dump-ports-desc", self.switches[n - 1]).stdout
         return {m.group(2): int(m.group(1)) for m in re.finditer(r"^\s*(\d+)\((\S+)\):", out, re.M)}
 
     def uplink_port(self, server):
@@ -317,7 +412,18 @@ class Fabric:
                            f"{self.device(b)}/{self.ports(b)[self.cable_ifname(b, a)]}"])
         (self.state / "fabric.json").write_text(json.dumps({
             "switches": switches, "cables": cables,
-            "uplinks": {s.name: self.uplink_port(s) for s in self.servers}}, indent=2))
+            "uplinks": {s.name: self.uplink_port(s) for s in self.servers},
+            "hosts": self.stations()}, indent=2))
+
+    def stations(self):
+        """What ONOS learns as hosts at each host's uplink: the NSF's service ports and the monitor VF."""
+        hosts = []
+        for s in self.servers:
+            where = self.uplink_port(s)
+            hosts += [{"mac": s.mac(s.nsf, port), "ips": [], "location": where} for port in ("svc0", "svc1")]
+            if s.has_monitor:
+                hosts.append({"mac": s.mac(s.nmf, "mon0"), "ips": [s.monitor_ip], "location": where})
+        return hosts
 
     def netcfg(self):
         """The ONOS network configuration of the app's agents (for onos-netcfg)."""
@@ -338,23 +444,29 @@ class Fabric:
                               str(target / "onos-core-net" / "onos-core-net.jar")])
         log = open(self.state / "controller.log", "w")
         self.fabric_proc = subprocess.Popen(
-            ["java", "-Djdk.util.zip.disableZip64ExtraFieldValidation=true", "-cp", classpath,
-             "org.mirrortunnel.fabric.FabricMain", "--topology", str(self.state / "fabric.json"),
-             "--control", str(self.state / "control.sock"), "--ovsdb", OVSDB],
+            ["java", "-Djdk.util.zip.disableZip64ExtraFieldValidation=true",
+             # Kryo, in the app's store, reflects into these.
+             "--add-opens", "java.base/java.lang.invoke=ALL-UNNAMED",
+             "--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+             "-cp", classpath, "org.mirrortunnel.fabric.FabricMain", "--topology", str(self.state / "fabric.json"),
+             "--netcfg", str(self.state / "netcfg.json"), "--control", str(self.state / "control.sock"),
+             "--ovsdb", self.ovsdb, "--cfg", f"reconnectSeconds=1,statsSeconds={STATS_SECONDS}"],
             stdout=open(self.state / "controller.out", "w"), stderr=log, stdin=subprocess.DEVNULL,
-            start_new_session=True)
+            start_new_session=True, env=self.env)
         (self.state / "controller.pid").write_text(str(self.fabric_proc.pid))
-        deadline = time.time() + 60
+        deadline = time.time() + 90
         while '"ready"' not in (self.state / "controller.out").read_text():
             if self.fabric_proc.poll() is not None or time.time() > deadline:
                 raise RuntimeError(f"fabric controller did not start: {(self.state / 'controller.log').read_text()}")
             time.sleep(0.05)
+        self.wait_agents()
 
     # ---- the stand-in controller's control socket ----
 
     def request(self, **req):
+        """One request; the answer, or ControlError with the app's error model."""
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.settimeout(30)
+            sock.settimeout(60)
             sock.connect(str(self.state / "control.sock"))
             sock.sendall((json.dumps(req) + "\n").encode())
             buf = b""
@@ -364,25 +476,62 @@ class Fabric:
                     break
                 buf += chunk
         reply = json.loads(buf)
-        if "error" in reply and reply.get("state") is None:
-            raise RuntimeError(f"fabric controller: {reply['error']}")
+        if "error" in reply and "code" in reply:
+            raise ControlError(reply)
         return reply
 
-    def submit(self, session, source, vlan, monitors):
-        return self.request(op="submit", session=session, source=source, vlan=vlan, monitors=list(monitors))
+    def create(self, **session):
+        """Creates a session through the app (the JSON of POST /onos/mirror/v1/sessions); returns it."""
+        return self.request(op="create", session=session)["session"]
 
-    def withdraw(self, key):
-        return self.request(op="withdraw", key=key)
+    def remove(self, sid):
+        return self.request(op="remove", id=sid)["session"]
+
+    def session(self, sid):
+        return self.request(op="session", id=sid)["session"]
+
+    def agents(self):
+        return {a["id"]: a for a in self.request(op="agents")["agents"]}
+
+    def intents(self):
+        """Every intent the controller holds: key, type, app, state, links, flows."""
+        return self.request(op="intents")["intents"]
+
+    def intent(self, key):
+        return next(i for i in self.intents() if i["key"] == key)
+
+    def wait_agents(self, names=None, timeout=90):
+        """Until the app's agent programmer has every agent (or those named) connected."""
+        names = set(names or (s.name for s in self.servers))
+        deadline = time.time() + timeout
+        while True:
+            agents = self.agents()
+            if all(agents.get(n, {}).get("connected") for n in names):
+                return agents
+            if time.time() > deadline:
+                raise RuntimeError(f"agents not connected: {agents}")
+            time.sleep(0.05)
+
+    def wait_active(self, sid, timeout=60):
+        """Until every host of the session reports it ACTIVE; returns the session."""
+        deadline = time.time() + timeout
+        while True:
+            s = self.session(sid)
+            if s["operState"] == "ACTIVE":
+                return s
+            if time.time() > deadline:
+                raise RuntimeError(f"session {sid} not active: {s}")
+            time.sleep(0.02)
 
     def flows(self, n):
         """Flow entries of switch s<n> (table, priority, match, actions), without counters."""
-        out = run("ovs-ofctl", "-O", "OpenFlow13", "--no-stats", "dump-flows", self.switches[n - 1]).stdout
+        out = self.ovs("ovs-ofctl", "-O", "OpenFlow13", "--no-stats", "dump-flows", self.switches[n - 1]).stdout
         return sorted(line.strip() for line in out.splitlines() if "actions=" in line)
 
     def link(self, a, b, up):
         """Sets the cable between s<a> and s<b> up or down, both ends, as Mininet's configLinkStatus does."""
         for ifname in (self.cable_ifname(a, b), self.cable_ifname(b, a)):
-            run("ip", "link", "set", ifname, "up" if up else "down")
+            in_ns(self.netns, "ip", "link", "set", ifname, "up" if up else "down")
 
     # ---- down ----
 
@@ -390,17 +539,17 @@ class Fabric:
         """Removes everything named mt-<id>-*, pf-<id>-* or kept under the state directory; best effort."""
         # Agents and the controller run in sessions of their own: their groups hold their children too (the
         # agents' carrier watchers, the controller's ovsdb-client).
-        for pidfile in self.state.glob("**/*.pid") if self.state.exists() else []:
-            try:
-                os.killpg(int(pidfile.read_text()), signal.SIGKILL)
-            except (ValueError, ProcessLookupError, PermissionError):
-                pass
+        for pidfile in self.state.glob("h*/agent.pid") if self.state.exists() else []:
+            kill_group(pidfile)
+        kill_group(self.state / "controller.pid")
         nic_run = RUN_DIR / "nic"
         for pf in sorted(nic_run.glob(f"pf-{self.id}-h*")) if nic_run.exists() else []:
             run(NICEMU, "pf", "del", pf.name, check=False)
-        for br in run("ovs-vsctl", "--timeout=5", "list-br", check=False).stdout.split():
-            if br.startswith(self.prefix):
-                run("ovs-vsctl", "--timeout=10", "--if-exists", "del-br", br, check=False)
+        if (self.ovs_dir / "db.sock").exists():
+            for br in self.ovs("ovs-vsctl", "--timeout=5", "list-br", check=False).stdout.split():
+                self.ovs("ovs-vsctl", "--timeout=10", "--if-exists", "del-br", br, check=False)
+        for daemon in ("ovs-vswitchd", "ovsdb-server"):
+            stop_daemon(self.ovs_dir / f"{daemon}.pid")
         for link in json.loads(run("ip", "-j", "link", "show").stdout or "[]"):
             if link["ifname"].startswith(self.prefix):
                 run("ip", "link", "del", link["ifname"], check=False)
@@ -419,8 +568,8 @@ class Fabric:
     def leftovers(self):
         """What down should have removed; empty when clean."""
         left = [f"namespace {ns}" for ns in run("ip", "netns", "list").stdout.split() if ns.startswith(self.prefix)]
-        left += [f"bridge {br}" for br in run("ovs-vsctl", "--timeout=5", "list-br", check=False).stdout.split()
-                 if br.startswith(self.prefix)]
+        left += [f"process {p.name}" for p in Path("/proc").glob("[0-9]*")
+                 if str(self.ovs_dir).encode() in read_bytes(p / "cmdline")]
         left += [f"link {l['ifname']}" for l in json.loads(run("ip", "-j", "link", "show").stdout or "[]")
                  if l["ifname"].startswith(self.prefix)]
         left += [f"pins {p}" for p in Path("/sys/fs/bpf/mirrortunnel/nic").glob(f"pf-{self.id}-h*")]
@@ -430,8 +579,9 @@ class Fabric:
 
     def status(self):
         lines = []
+        bridges = self.ovs("ovs-vsctl", "--timeout=5", "list-br", check=False).stdout.split()
         for n, sw in enumerate(self.switches, 1):
-            if sw not in run("ovs-vsctl", "--timeout=5", "list-br", check=False).stdout.split():
+            if sw not in bridges:
                 lines.append(f"{sw} absent")
                 continue
             ports = " ".join(f"{p}:{name}" for name, p in sorted(self.ports(n).items(), key=lambda x: x[1]))

@@ -1,10 +1,13 @@
-"""Remote monitoring across the Mininet fabric, end to end: three hosts with emulated NICs and their own agents
-(driven by mirrorctl over mTLS), three Open vSwitch switches in a triangle programmed only by ONOS's own intent
-compilers through the stand-in controller, real frames from each NSF's traffic source.
+"""Remote monitoring across the Mininet fabric, end to end: three hosts with emulated NICs and their own agents,
+three Open vSwitch switches in a triangle, and the stand-in for ONOS running the app's own mirror manager, store and
+agent programmer (mTLS gRPC to the agents) on ONOS's services; the intents the manager submits are compiled by ONOS's
+own compilers into the only flows on the switches. Sessions are created as the REST API takes them; real frames
+come from each NSF's traffic source.
 
-The fabric is built once for the module; each test uses its own session id and VLAN and removes them.
+The fabric is built once for the module; each test uses its own session and VLAN and removes them.
 """
 import json
+import re
 import signal
 import sys
 import time
@@ -18,6 +21,7 @@ sys.path.insert(0, str(ROOT / "test-topologies" / "mininet"))
 import fabric as topo  # noqa: E402
 
 N = 20
+APP = "org.mirrortunnel.app"
 
 
 @pytest.fixture(scope="module")
@@ -36,16 +40,34 @@ def fab(native_build):
 
 
 @pytest.fixture
-def session(fab):
-    """Bindings and intents a test makes, removed at its end whatever happened."""
+def sessions(fab):
+    """Sessions a test creates, removed at its end whatever happened; no intent may outlive them."""
     made = []
     yield made
-    for kind, *what in reversed(made):
-        if kind == "binding":
-            server, binding = what
-            server.ctl("remove", binding, check=False)
-        else:
-            fab.withdraw(what[0])
+    for sid in made:
+        try:
+            fab.remove(sid)
+        except topo.ControlError:
+            pass
+    wait(lambda: fab.intents() == [], "every intent withdrawn with its session")
+
+
+def create(fab, sessions, name, vlan, source, monitors, direction="RX"):
+    """Creates a session through the app and waits until every host reports it ACTIVE."""
+    s = fab.create(name=name, sources=[source], monitors=list(monitors), direction=direction, vlans=[vlan])
+    sessions.append(s["id"])
+    assert s["vlans"] == [vlan]
+    return fab.wait_active(s["id"])
+
+
+def assert_app_intents(fab, keys):
+    """The controller holds exactly the app's intents for these keys: ONOS's SinglePointToMultiPointIntent,
+    installed; nothing else submitted them."""
+    intents = fab.intents()
+    assert sorted(i["key"] for i in intents) == sorted(keys), intents
+    for i in intents:
+        assert (i["type"], i["app"], i["state"]) == ("SinglePointToMultiPointIntent", APP, "INSTALLED"), i
+    return {i["key"]: i for i in intents}
 
 
 def frames(server, tag):
@@ -66,23 +88,6 @@ def untagged(pkt):
 def vlans(pkts):
     from scapy.all import Dot1Q
     return sorted({p[Dot1Q].vlan for p in pkts if Dot1Q in p})
-
-
-def remote(fab, session, sid, vlan, source, monitors):
-    """A remote session as the app makes it: the source's binding (loopback off), one binding per monitor host,
-    and the remote-delivery intent."""
-    s = fab.server(source)
-    s.ctl("apply", sid, "--source", f"{s.nsf}/svc0", "--tunnel", f"{s.pf}/{topo.TUNNEL_VF}", "--vlan", str(vlan),
-          "--direction", "rx", "--remote")
-    session.append(("binding", s, sid))
-    for m in monitors:
-        ms = fab.server(m)
-        ms.ctl("apply", sid, "--vlan", str(vlan), "--monitor", f"{ms.pf}/{topo.MONITOR_VF}")
-        session.append(("binding", ms, sid))
-    reply = fab.submit(sid, source, vlan, monitors)
-    session.append(("intent", reply["key"]))
-    assert reply["state"] == "INSTALLED", reply
-    return reply
 
 
 def send_and_capture(fab, lab, source, tag, watch):
@@ -107,19 +112,20 @@ def wait(condition, what, timeout=10):
         time.sleep(0.02)
 
 
-def test_remote_copies_leave_the_uplink_tagged_and_reach_the_remote_monitor_only(fab, lab, session):
+def test_remote_copies_leave_the_uplink_tagged_and_reach_the_remote_monitor_only(fab, lab, sessions):
     h1, h2, h3 = fab.servers
     # h3's monitor takes another VLAN: it must see neither this session's copies nor anything else.
-    h3.ctl("apply", "r-other", "--vlan", "112", "--monitor", f"{h3.pf}/{topo.MONITOR_VF}")
-    session.append(("binding", h3, "r-other"))
-    reply = remote(fab, session, "r-remote", 111, "h1", ["h2"])
-    assert reply["links"] == [f"{fab.device(1)}/{fab.ports(1)[fab.cable_ifname(1, 2)]}-"
-                              f"{fab.device(2)}/{fab.ports(2)[fab.cable_ifname(2, 1)]}"], "the direct s1-s2 link"
+    create(fab, sessions, "r-other", 112, h3.source_port, [h3.monitor_port])
+    s = create(fab, sessions, "r-remote", 111, h1.source_port, [h2.monitor_port])
+    key = f"{s['id']}/h1/111"
+    intent = assert_app_intents(fab, [key])[key]
+    assert intent["links"] == [f"{fab.device(1)}/{fab.ports(1)[fab.cable_ifname(1, 2)]}-"
+                               f"{fab.device(2)}/{fab.ports(2)[fab.cable_ifname(2, 1)]}"], "the direct s1-s2 link"
     assert h1.vf(topo.TUNNEL_VF)["loopback"] == "off"
     assert h2.vf(topo.MONITOR_VF)["vlan_mirror"] == "111"
 
     watch = monitors(fab)
-    watch["uplink"] = (None, h1.uplink, ("-Q", "in"))
+    watch["uplink"] = (fab.netns, h1.uplink, ("-Q", "in"))
     sent, got, caps = send_and_capture(fab, lab, "h1", "remote", watch)
 
     assert [bytes(p) for p in got] == [bytes(p) for p in sent], "originals byte-identical at the destination"
@@ -128,18 +134,29 @@ def test_remote_copies_leave_the_uplink_tagged_and_reach_the_remote_monitor_only
     assert vlans(caps["h2-mon"]) == [111] and len(caps["h2-mon"]) == N
     assert [untagged(p) for p in caps["h2-mon"]] == [bytes(p) for p in sent], "each copy is the original, tagged"
     assert caps["h1-mon"] == [] and caps["h3-mon"] == [], "no other monitor sees a frame"
-    for f in fab.flows(1) + fab.flows(2) + fab.flows(3):
+    flows = fab.flows(1) + fab.flows(2) + fab.flows(3)
+    cookie = re.compile(r"cookie=(0x[0-9a-f]+)")
+    assert sorted(cookie.search(f).group(1) for f in flows) == \
+        sorted(cookie.search(f).group(1) for f in intent["flows"]), \
+        "the switches hold the flows of the app's intent (cookie = ONOS's FlowId) and nothing else"
+    for f in flows:
         actions = f.split("actions=")[1]
         assert "dl_vlan=" in f and not any(a in actions for a in ("NORMAL", "FLOOD", "ALL")), \
             f"the switches forward by VLAN only: {f}"
 
 
-def test_one_source_to_two_remote_monitors_both_get_every_copy(fab, lab, session):
+def test_one_source_to_two_remote_monitors_both_get_every_copy(fab, lab, sessions):
     h1, h2, h3 = fab.servers
-    reply = remote(fab, session, "r-two", 121, "h1", ["h2", "h3"])
+    # Named as an operator would: the source by its MAC (the agents' network config names the port), one
+    # monitor by its IP (ONOS's hosts give its MAC, the agent's inventory the VF).
+    s = create(fab, sessions, "r-two", 121, f"host:{h1.mac(h1.nsf, 'svc0')}", [h2.monitor_port,
+                                                                                f"host:{h3.monitor_ip}"])
+    assert sorted(m["agent"] for m in s["monitorPoints"]) == ["h2", "h3"], s["monitorPoints"]
+    key = f"{s['id']}/h1/121"
+    intent = assert_app_intents(fab, [key])[key]
     [s1_flow] = [f for f in fab.flows(1) if "dl_vlan=121" in f]
     assert s1_flow.count("output:") == 2, f"s1 replicates to both branches: {s1_flow}"
-    assert len(reply["links"]) == 2
+    assert len(intent["links"]) == 2
 
     _, got, caps = send_and_capture(fab, lab, "h1", "two", monitors(fab))
 
@@ -150,15 +167,14 @@ def test_one_source_to_two_remote_monitors_both_get_every_copy(fab, lab, session
     assert caps["h1-mon"] == []
 
 
-def test_a_local_session_keeps_its_copies_off_the_fabric(fab, lab, session):
+def test_a_local_session_keeps_its_copies_off_the_fabric(fab, lab, sessions):
     h3 = fab.server("h3")
-    h3.ctl("apply", "r-local", "--source", f"{h3.nsf}/svc0", "--tunnel", f"{h3.pf}/{topo.TUNNEL_VF}", "--vlan",
-           "131", "--direction", "rx", "--monitor", f"{h3.pf}/{topo.MONITOR_VF}")
-    session.append(("binding", h3, "r-local"))
+    create(fab, sessions, "r-local", 131, h3.source_port, [h3.monitor_port])
     assert h3.vf(topo.TUNNEL_VF)["loopback"] == "on"
+    assert_app_intents(fab, [])
 
     watch = monitors(fab)
-    watch["uplink"] = (None, h3.uplink, ())
+    watch["uplink"] = (fab.netns, h3.uplink, ())
     _, got, caps = send_and_capture(fab, lab, "h3", "local", watch)
 
     assert len(got) == N
@@ -168,19 +184,17 @@ def test_a_local_session_keeps_its_copies_off_the_fabric(fab, lab, session):
     assert not any("dl_vlan=131" in f for n in (1, 2, 3) for f in fab.flows(n))
 
 
-def test_a_failed_link_on_the_active_path_moves_it_and_copies_arrive_again(fab, lab, session):
-    h2 = fab.server("h2")
-    remote(fab, session, "r-move", 141, "h1", ["h2"])
+def test_a_failed_link_on_the_active_path_moves_it_and_copies_arrive_again(fab, lab, sessions):
+    h1, h2 = fab.server("h1"), fab.server("h2")
+    s = create(fab, sessions, "r-move", 141, h1.source_port, [h2.monitor_port])
+    key = f"{s['id']}/h1/141"
+    assert_app_intents(fab, [key])
     assert not any("dl_vlan=141" in f for f in fab.flows(3)), "the direct s1-s2 link first"
     try:
         fab.link(1, 2, up=False)
-
-        def intent():
-            [i] = [i for i in fab.request(op="intents")["intents"] if i["key"] == "r-move/h1/141"]
-            return i
         # The controller answers with the intent's new tree once every switch has its new flows.
-        wait(lambda: len(intent()["links"]) == 2, "the tree through s3")
-        assert intent()["state"] == "INSTALLED"
+        wait(lambda: len(fab.intent(key)["links"]) == 2, "the tree through s3")
+        assert_app_intents(fab, [key])
         assert any("dl_vlan=141" in f for f in fab.flows(3)), "a flow through s3"
         [s2_flow] = [f for f in fab.flows(2) if "dl_vlan=141" in f]
         assert f"in_port={fab.ports(2)[fab.cable_ifname(2, 3)]}" in s2_flow, "s2 now takes it from s3"
@@ -191,46 +205,62 @@ def test_a_failed_link_on_the_active_path_moves_it_and_copies_arrive_again(fab, 
         fab.link(1, 2, up=True)
 
 
-def test_removing_the_session_takes_its_flows_away_and_copies_stop(fab, lab, session):
+def test_removing_the_session_takes_its_flows_away_and_copies_stop(fab, lab, sessions):
     h1, h2 = fab.server("h1"), fab.server("h2")
-    reply = remote(fab, session, "r-gone", 151, "h1", ["h2"])
+    s = create(fab, sessions, "r-gone", 151, h1.source_port, [h2.monitor_port])
     _, _, caps = send_and_capture(fab, lab, "h1", "before", {"h2-mon": (h2.nmf, "mon0", ())})
     assert len(caps["h2-mon"]) == N
 
-    assert fab.withdraw(reply["key"])["state"] == "WITHDRAWN"
-    for server in (h1, h2):
-        server.ctl("remove", "r-gone")
-    session.clear()
+    fab.remove(s["id"])
+    sessions.clear()
 
+    assert fab.intents() == [], "the intent withdrawn and purged"
     assert not any("dl_vlan=151" in f for n in (1, 2, 3) for f in fab.flows(n)), "flows gone"
-    assert h1.vf(topo.TUNNEL_VF)["loopback"] == "off" and h2.vf(topo.MONITOR_VF)["vlan_mirror"] in ("", "none")
-    watch = {"h2-mon": (h2.nmf, "mon0", ()), "uplink": (None, h1.uplink, ("-Q", "in"))}
+    wait(lambda: h2.vf(topo.MONITOR_VF)["vlan_mirror"] in ("", "none"), "the monitor VF mirrors nothing")
+    with pytest.raises(topo.ControlError) as gone:
+        fab.session(s["id"])
+    assert gone.value.code == 404
+    watch = {"h2-mon": (h2.nmf, "mon0", ()), "uplink": (fab.netns, h1.uplink, ("-Q", "in"))}
     _, got, caps = send_and_capture(fab, lab, "h1", "after", watch)
     assert len(got) == N
     assert caps["h2-mon"] == [] and caps["uplink"] == [], "copies stop"
 
 
-def test_after_an_agent_restart_mirroring_resumes(fab, lab, session):
+def test_after_an_agent_restart_mirroring_resumes(fab, lab, sessions):
     h1, h2 = fab.server("h1"), fab.server("h2")
-    remote(fab, session, "r-restart", 161, "h1", ["h2"])
+    s = create(fab, sessions, "r-restart", 161, h1.source_port, [h2.monitor_port])
     for server in (h1, h2):
         server.stop_agent(signal.SIGKILL)
+    wait(lambda: not any(a["connected"] for n, a in fab.agents().items() if n in ("h1", "h2")),
+         "the app sees both agents lost", timeout=30)
+    assert fab.session(s["id"])["operState"] == "DEGRADED"
     fab.start_agents([h1, h2])
-    assert [l.split()[:2] for l in h1.ctl("list").stdout.splitlines()] == [["r-restart", "active"]]
-    assert json.loads(h2.ctl("--json", "info").stdout)["bindings"] == 1
+    fab.wait_agents()
+    fab.wait_active(s["id"])
+    assert_app_intents(fab, [f"{s['id']}/h1/161"])
 
     _, got, caps = send_and_capture(fab, lab, "h1", "restart", {"h2-mon": (h2.nmf, "mon0", ())})
     assert len(got) == N and len(caps["h2-mon"]) == N
 
 
-def test_the_netcfg_names_every_agent_with_its_uplink_as_ovs_numbered_it(fab):
-    cfg = json.loads((fab.state / "netcfg.json").read_text())["apps"]["org.mirrortunnel.app"]["agents"]
+def test_the_netcfg_names_every_agent_with_its_uplink_and_the_app_reaches_each(fab):
+    cfg = json.loads((fab.state / "netcfg.json").read_text())["apps"][APP]["agents"]
     assert sorted(cfg) == ["h1", "h2", "h3"]
+    agents = fab.agents()
     for s in fab.servers:
         a = cfg[s.name]
         assert a["address"] == s.address
-        ofport = int(topo.run("ovs-vsctl", "get", "Interface", s.uplink, "ofport").stdout)
+        ofport = int(fab.ovs("ovs-vsctl", "get", "Interface", s.uplink, "ofport").stdout)
         assert a["uplink"] == f"{fab.device(s.n)}/{ofport}"
         assert sorted(a["ports"].values()) == [f"{s.nsf}/svc0", f"{s.nsf}/svc1"]
         for f in ("ca", "cert", "key"):
             assert (fab.certs / a[f].rsplit("/", 1)[1]).exists()
+        assert agents[s.name]["connected"] and agents[s.name]["address"] == s.address, agents[s.name]
+
+
+def test_a_session_the_app_refuses_changes_nothing(fab, sessions):
+    h1 = fab.server("h1")
+    with pytest.raises(topo.ControlError) as refused:
+        fab.create(name="r-bad", sources=[h1.source_port], monitors=["h9:mon0"], vlans=[171])
+    assert (refused.value.code, refused.value.field) == (400, "monitors[0]"), refused.value
+    assert fab.request(op="sessions")["sessions"] == [] and fab.intents() == []

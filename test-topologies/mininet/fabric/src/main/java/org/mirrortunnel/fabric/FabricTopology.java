@@ -2,6 +2,8 @@ package org.mirrortunnel.fabric;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.onlab.packet.IpAddress;
+import org.onlab.packet.MacAddress;
 import org.onosproject.net.ConnectPoint;
 import org.onosproject.net.DeviceId;
 import org.onosproject.net.PortNumber;
@@ -11,8 +13,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The fabric as the Mininet script built it: switches (bridge name, DPID, ports by interface name), the cables
@@ -27,19 +31,26 @@ public final class FabricTopology {
     public record Cable(ConnectPoint a, ConnectPoint b) {
     }
 
+    /** A network function's or monitor's interface behind a host's uplink, as ONOS learns it. */
+    public record Station(MacAddress mac, Set<IpAddress> ips, ConnectPoint location) {
+    }
+
     private final List<Switch> switches;
     private final List<Cable> cables;
     private final Map<String, ConnectPoint> uplinks;
+    private final List<Station> stations;
 
-    public FabricTopology(List<Switch> switches, List<Cable> cables, Map<String, ConnectPoint> uplinks) {
+    public FabricTopology(List<Switch> switches, List<Cable> cables, Map<String, ConnectPoint> uplinks,
+                          List<Station> stations) {
         this.switches = List.copyOf(switches);
         this.cables = List.copyOf(cables);
         this.uplinks = Collections.unmodifiableMap(new LinkedHashMap<>(uplinks));
+        this.stations = List.copyOf(stations);
     }
 
     /**
      * Reads {@code {"switches": [{"bridge", "dpid", "ports": {ifname: n}}], "cables": [["of:../1", "of:../2"]],
-     * "uplinks": {agent: "of:../3"}}}.
+     * "uplinks": {agent: "of:../3"}, "hosts": [{"mac", "ips": [..], "location": "of:../3"}]}}.
      *
      * @param file fabric.json
      * @return the topology
@@ -70,7 +81,14 @@ public final class FabricTopology {
         Map<String, ConnectPoint> uplinks = new LinkedHashMap<>();
         required(root, "uplinks").fields().forEachRemaining(
                 u -> uplinks.put(u.getKey(), ConnectPoint.deviceConnectPoint(u.getValue().asText())));
-        return new FabricTopology(switches, cables, uplinks);
+        List<Station> stations = new ArrayList<>();
+        for (JsonNode h : root.path("hosts")) {
+            Set<IpAddress> ips = new LinkedHashSet<>();
+            h.path("ips").forEach(ip -> ips.add(IpAddress.valueOf(ip.asText())));
+            stations.add(new Station(MacAddress.valueOf(required(h, "mac").asText()), ips,
+                    ConnectPoint.deviceConnectPoint(required(h, "location").asText())));
+        }
+        return new FabricTopology(switches, cables, uplinks, stations);
     }
 
     private static JsonNode required(JsonNode n, String field) {
@@ -86,6 +104,11 @@ public final class FabricTopology {
 
     public List<Cable> cables() {
         return cables;
+    }
+
+    /** The hosts ONOS learns at the hosts' uplinks. */
+    public List<Station> stations() {
+        return stations;
     }
 
     /** Host agent id to the fabric port its uplink is plugged into. */

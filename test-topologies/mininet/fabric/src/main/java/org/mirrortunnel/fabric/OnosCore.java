@@ -1,12 +1,8 @@
 package org.mirrortunnel.fabric;
 
-import org.onlab.junit.TestUtils;
-import org.onlab.osgi.ComponentContextAdapter;
 import org.onosproject.cfg.ComponentConfigAdapter;
 import org.onosproject.common.event.impl.TestEventDispatcher;
-import org.onosproject.core.ApplicationId;
-import org.onosproject.core.CoreServiceAdapter;
-import org.onosproject.core.DefaultApplicationId;
+import org.onosproject.core.CoreService;
 import org.onosproject.net.DeviceId;
 import org.onosproject.net.domain.DomainId;
 import org.onosproject.net.domain.DomainService;
@@ -17,10 +13,8 @@ import org.onosproject.net.topology.PathService;
 import org.onosproject.net.topology.Topology;
 import org.onosproject.net.topology.TopologyService;
 import org.onosproject.store.trivial.SimpleTopologyStore;
-import org.osgi.service.component.ComponentContext;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -35,7 +29,6 @@ import java.util.Set;
  */
 public final class OnosCore {
     private static final String CORE = "org.onosproject.net.";
-    private static final ApplicationId INTENT_APP = new DefaultApplicationId(1, "org.onosproject.net.intent");
 
     private final FabricDevices devices;
     private final FabricLinks links;
@@ -50,8 +43,9 @@ public final class OnosCore {
      *
      * @param topology the fabric
      * @param intents  where the compilers register (ONOS's IntentExtensionService)
+     * @param core     ONOS's core, which gives the compilers their application id
      */
-    public OnosCore(FabricTopology topology, FabricIntentService intents) {
+    public OnosCore(FabricTopology topology, FabricIntentService intents, CoreService core) {
         devices = new FabricDevices(topology);
         links = new FabricLinks(topology);
         ResourceService resources = new MockResourceService();
@@ -60,48 +54,39 @@ public final class OnosCore {
         SimpleTopologyStore store = new SimpleTopologyStore();
         store.activate();
         topologyManager = create("topology.impl.TopologyManager");
-        set(topologyManager, "store", store);
-        set(topologyManager, "eventDispatcher", new TestEventDispatcher());
-        call(topologyManager, "activate");
+        Components.set(topologyManager, "store", store);
+        Components.set(topologyManager, "eventDispatcher", new TestEventDispatcher());
+        Components.call(topologyManager, "activate");
 
         pathManager = create("topology.impl.PathManager");
-        set(pathManager, "topologyService", topologyManager);
-        set(pathManager, "hostService", new HostServiceAdapter());
-        call(pathManager, "activate");
+        Components.set(pathManager, "topologyService", topologyManager);
+        Components.set(pathManager, "hostService", new HostServiceAdapter());
+        Components.call(pathManager, "activate");
 
         spToMp = create("intent.impl.compiler.SinglePointToMultiPointIntentCompiler");
-        set(spToMp, "intentManager", intents);
-        set(spToMp, "pathService", pathManager);
-        set(spToMp, "deviceService", devices);
-        set(spToMp, "resourceService", resources);
-        call(spToMp, "activate");
+        Components.set(spToMp, "intentManager", intents);
+        Components.set(spToMp, "pathService", pathManager);
+        Components.set(spToMp, "deviceService", devices);
+        Components.set(spToMp, "resourceService", resources);
+        Components.call(spToMp, "activate");
 
         Object registrator = create("intent.impl.compiler.IntentConfigurableRegistrator");
-        set(registrator, "extensionService", intents);
-        set(registrator, "cfgService", cfg);
+        Components.set(registrator, "extensionService", intents);
+        Components.set(registrator, "cfgService", cfg);
         linkCollection = create("intent.impl.compiler.LinkCollectionIntentCompiler");
-        set(linkCollection, "registrator", registrator);
-        set(linkCollection, "coreService", new CoreServiceAdapter() {
-            @Override
-            public ApplicationId registerApplication(String name) {
-                return INTENT_APP;
-            }
-        });
-        set(linkCollection, "resourceService", resources);
-        set(linkCollection, "domainService", new LocalDomain());
-        call(linkCollection, "activate");
+        Components.set(linkCollection, "registrator", registrator);
+        Components.set(linkCollection, "coreService", core);
+        Components.set(linkCollection, "resourceService", resources);
+        Components.set(linkCollection, "domainService", new LocalDomain());
+        Components.call(linkCollection, "activate");
 
         topologyService().addListener(intents::topologyChanged);
         topologyProvider = create("topology.impl.DefaultTopologyProvider");
-        set(topologyProvider, "providerRegistry", topologyManager);
-        set(topologyProvider, "deviceService", devices);
-        set(topologyProvider, "linkService", links);
-        set(topologyProvider, "cfgService", cfg);
-        try {
-            TestUtils.callMethod(topologyProvider, "activate", ComponentContext.class, new EmptyContext());
-        } catch (TestUtils.TestUtilsException e) {
-            throw new IllegalStateException("DefaultTopologyProvider.activate: " + e.getCause(), e);
-        }
+        Components.set(topologyProvider, "providerRegistry", topologyManager);
+        Components.set(topologyProvider, "deviceService", devices);
+        Components.set(topologyProvider, "linkService", links);
+        Components.set(topologyProvider, "cfgService", cfg);
+        Components.call(topologyProvider, "activate", Map.of());
     }
 
     /**
@@ -155,11 +140,7 @@ public final class OnosCore {
 
     /** Stops the topology provider's threads. */
     public void stop() {
-        try {
-            TestUtils.callMethod(topologyProvider, "deactivate", ComponentContext.class, new EmptyContext());
-        } catch (TestUtils.TestUtilsException e) {
-            throw new IllegalStateException("DefaultTopologyProvider.deactivate: " + e.getCause(), e);
-        }
+        Components.call(topologyProvider, "deactivate", Map.of());
     }
 
     private static Object create(String name) {
@@ -167,31 +148,6 @@ public final class OnosCore {
             return Class.forName(CORE + name).getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new IllegalStateException("cannot create ONOS's " + CORE + name + ": " + e, e);
-        }
-    }
-
-    private static void set(Object target, String field, Object value) {
-        try {
-            TestUtils.setField(target, field, value);
-        } catch (TestUtils.TestUtilsException e) {
-            throw new IllegalStateException(target.getClass().getSimpleName() + "." + field + ": " + e, e);
-        }
-    }
-
-    private static void call(Object target, String method) {
-        try {
-            TestUtils.callMethod(target, method, new Class<?>[0]);
-        } catch (TestUtils.TestUtilsException e) {
-            throw new IllegalStateException(target.getClass().getSimpleName() + "." + method + ": "
-                    + e.getCause(), e);
-        }
-    }
-
-    /** Component properties of a component started with its defaults. */
-    private static final class EmptyContext extends ComponentContextAdapter {
-        @Override
-        public Dictionary getProperties() {
-            return new Hashtable<>();
         }
     }
 

@@ -28,7 +28,7 @@ class FabricIntentServiceTest {
     }
 
     private SinglePointToMultiPointIntent h1ToH2AndH3() {
-        return RemoteDeliveryIntents.of(TestFabric.APP, "7", "h1", 100, TestFabric.cp(1, 3),
+        return TestFabric.delivery("7/h1/100", 100, TestFabric.cp(1, 3),
                 Set.of(TestFabric.cp(2, 3), TestFabric.cp(3, 3)));
     }
 
@@ -51,7 +51,6 @@ class FabricIntentServiceTest {
                 "s1 in_port=3,dl_vlan=100 output:1,output:2",
                 "s2 in_port=2,dl_vlan=100 output:3",
                 "s3 in_port=1,dl_vlan=100 output:3"), fabric.table());
-        assertEquals("7/h1/100", intent.key().toString());
     }
 
     @Test
@@ -115,10 +114,8 @@ class FabricIntentServiceTest {
 
     @Test
     void twoVlansOfOneSessionKeepApartAndAMonitorOnTheSourceSwitchGetsAnOutput() {
-        fabric.intents.submit(RemoteDeliveryIntents.of(TestFabric.APP, "7", "h1", 100, TestFabric.cp(1, 3),
-                Set.of(TestFabric.cp(2, 3))));
-        fabric.intents.submit(RemoteDeliveryIntents.of(TestFabric.APP, "7", "h1", 101, TestFabric.cp(1, 3),
-                Set.of(TestFabric.cp(1, 4))));
+        fabric.intents.submit(TestFabric.delivery("7/h1/100", 100, TestFabric.cp(1, 3), Set.of(TestFabric.cp(2, 3))));
+        fabric.intents.submit(TestFabric.delivery("7/h1/101", 101, TestFabric.cp(1, 3), Set.of(TestFabric.cp(1, 4))));
 
         assertEquals(List.of(
                 "s1 in_port=3,dl_vlan=100 output:1",

@@ -2,15 +2,23 @@ package org.mirrortunnel.fabric;
 
 import org.onosproject.core.ApplicationId;
 import org.onosproject.core.DefaultApplicationId;
+import org.onlab.packet.VlanId;
 import org.onosproject.net.ConnectPoint;
 import org.onosproject.net.DeviceId;
+import org.onosproject.net.FilteredConnectPoint;
 import org.onosproject.net.PortNumber;
+import org.onosproject.net.flow.DefaultTrafficSelector;
+import org.onosproject.net.flow.DefaultTrafficTreatment;
+import org.onosproject.net.intent.Key;
 import org.onosproject.net.intent.MockIdGenerator;
+import org.onosproject.net.intent.SinglePointToMultiPointIntent;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The Mininet fabric's shape: a triangle of switches s1, s2, s3 (port 1 towards the next switch, port 2 towards the
@@ -22,6 +30,7 @@ final class TestFabric {
     final FabricTopology topology;
     final Map<String, OfFlow> installed = new LinkedHashMap<>();
     final List<String> applied = new ArrayList<>();
+    final AppIds appIds = new AppIds();
     final FabricIntentService intents;
     final OnosCore core;
 
@@ -36,9 +45,9 @@ final class TestFabric {
         topology = new FabricTopology(switches,
                 List.of(new FabricTopology.Cable(cp(1, 1), cp(2, 2)), new FabricTopology.Cable(cp(2, 1), cp(3, 2)),
                         new FabricTopology.Cable(cp(3, 1), cp(1, 2))),
-                Map.of("h1", cp(1, 3), "h2", cp(2, 3), "h3", cp(3, 3)));
+                Map.of("h1", cp(1, 3), "h2", cp(2, 3), "h3", cp(3, 3)), List.of());
         intents = new FabricIntentService(this::apply);
-        core = new OnosCore(topology, intents);
+        core = new OnosCore(topology, intents, appIds);
         core.awaitTopology(6, 5000);
     }
 
@@ -48,6 +57,17 @@ final class TestFabric {
 
     static ConnectPoint cp(int sw, int port) {
         return new ConnectPoint(dev(sw), PortNumber.portNumber(port));
+    }
+
+    /** An intent of the shape the app submits for remote delivery: VLAN selector, uplink to uplinks. */
+    static SinglePointToMultiPointIntent delivery(String key, int vlan, ConnectPoint ingress,
+                                                  Set<ConnectPoint> egress) {
+        return SinglePointToMultiPointIntent.builder().appId(APP).key(Key.of(key, APP))
+                .selector(DefaultTrafficSelector.builder().matchVlanId(VlanId.vlanId((short) vlan)).build())
+                .treatment(DefaultTrafficTreatment.emptyTreatment())
+                .filteredIngressPoint(new FilteredConnectPoint(ingress))
+                .filteredEgressPoints(egress.stream().map(FilteredConnectPoint::new).collect(Collectors.toSet()))
+                .build();
     }
 
     private synchronized void apply(List<OfFlow> add, List<OfFlow> remove) {
