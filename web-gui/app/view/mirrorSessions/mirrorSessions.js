@@ -23,29 +23,32 @@
         dName = 'mirror-session-confirm',
         props = [
             ['id', 'Id'], ['vlans', 'VLANs'], ['sources', 'Sources'], ['monitors', 'Monitors'],
-            ['direction', 'Direction'], ['filter', 'Filter'], ['sampleEvery', 'Sampling 1 in'],
+            ['tapAt', 'TAP at'], ['direction', 'Direction'], ['filter', 'Filter'], ['sampleEvery', 'Sampling 1 in'],
             ['snaplen', 'Snaplen'], ['admin', 'Admin'], ['state', 'State'], ['tapPoints', 'Tap points'],
             ['monitorPoints', 'Monitor VFs'], ['mirrored', 'Mirrored'], ['delivered', 'Delivered'],
             ['errors', 'Errors']
         ],
-        hostCols = ['agent', 'state', 'seen', 'mirrored', 'filtered', 'sampled', 'errors', 'message'],
+        hostCols = ['agent', 'state', 'seen', 'mirrored', 'filtered', 'sampled', 'errors', 'delivered', 'message'],
         // the add form's fields: key, label, hint; choices make a select
         fields = [
             {key: 'name', label: 'Name', hint: 'web-tap'},
             {key: 'sources', label: 'Sources', hint: 'agent:netns/ifname or host:MAC|IP, comma separated'},
             {key: 'monitors', label: 'Monitors', hint: 'agent:ifname or host:MAC|IP, comma separated'},
+            {key: 'tapAt', label: 'TAP at', choices: ['FRONT_END', 'BACK_END']},
             {key: 'direction', label: 'Direction', choices: ['BOTH', 'RX', 'TX']},
             {key: 'srcPrefix', label: 'Source prefix', hint: 'any'},
             {key: 'dstPrefix', label: 'Destination prefix', hint: 'any'},
+            {key: 'prefix', label: 'Prefix, either side', hint: 'any (source or destination in it)'},
             {key: 'ipProtocol', label: 'IP protocol', hint: 'any (6 TCP, 17 UDP)'},
             {key: 'srcPort', label: 'Source port', hint: 'any'},
             {key: 'dstPort', label: 'Destination port', hint: 'any'},
+            {key: 'port', label: 'Port, either side', hint: 'any (requests to it and replies from it)'},
             {key: 'sampleEvery', label: 'Sample 1 in', hint: '1'},
             {key: 'snaplen', label: 'Snaplen', hint: '0 (whole frames)'},
             {key: 'vlans', label: 'VLANs', hint: 'from the pool'}
         ],
-        filterKeys = ['srcPrefix', 'dstPrefix', 'ipProtocol', 'srcPort', 'dstPort'],
-        numberKeys = ['ipProtocol', 'srcPort', 'dstPort', 'sampleEvery', 'snaplen'];
+        filterKeys = ['srcPrefix', 'dstPrefix', 'prefix', 'ipProtocol', 'srcPort', 'dstPort', 'port'],
+        numberKeys = ['ipProtocol', 'srcPort', 'dstPort', 'port', 'sampleEvery', 'snaplen'];
 
     function list(text) {
         return (text || '').split(/[\s,]+/).filter(function (s) { return s.length; });
@@ -64,6 +67,7 @@
         }
         req.sources = list(values.sources);
         req.monitors = list(values.monitors);
+        req.tapAt = values.tapAt;
         req.direction = values.direction;
         filterKeys.forEach(function (k) {
             var v = (values[k] || '').trim();
@@ -214,7 +218,8 @@
             };
 
             $scope.openAdd = function () {
-                $scope.add = {open: true, fields: fields, values: {direction: 'BOTH'}, errors: {}};
+                $scope.add = {open: true, fields: fields, values: {tapAt: 'FRONT_END', direction: 'BOTH'},
+                    errors: {}};
             };
 
             $scope.closeAdd = function () {
