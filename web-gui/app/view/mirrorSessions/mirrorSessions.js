@@ -4,7 +4,8 @@
  The sessions table (refreshed by the table builder), a details panel for the selected session, enable /
  disable / remove of the selected session (remove asks first), and an add form. The form sends the same
  JSON as the REST API's POST /onos/mirror/v1/sessions; the server answers a refusal with the REST error
- model {code, message, field}, and the message is shown under the field it names.
+ model {code, message, field}, and the message is shown under the field it names. Delivered counts the
+ packets the session's monitor VFs received: a monitor VF that several sessions share counts the copies of all.
  */
 (function () {
     'use strict';
@@ -243,7 +244,7 @@
             return {
                 restrict: 'E',
                 link: function (scope) {
-                    var panel = ps.createPanel(pName, {width: 440, margin: 20, hideMargin: 0});
+                    var panel = ps.createPanel(pName, {width: 500, margin: 20, hideMargin: 0});
                     panel.hide();
                     scope.hidePanel = function () { panel.hide(); };
 
