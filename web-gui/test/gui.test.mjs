@@ -43,10 +43,10 @@ async function received(event) {
     return all.filter((m) => m.event === event).map((m) => m.payload);
 }
 
-async function report(session, agent, state, mirrored, errorCount) {
+async function report(session, agent, state, mirrored, errorCount, delivered = 0) {
     const r = await fetch(URL + 'test/report', {
         method: 'POST',
-        body: JSON.stringify({ session, agent, state, mirrored, errors: errorCount }),
+        body: JSON.stringify({ session, agent, state, mirrored, errors: errorCount, delivered }),
     });
     assert.equal(r.status, 204);
 }
@@ -65,13 +65,16 @@ test('the sessions view shows each session\'s definition, state per host and cou
     assert.equal(await page.locator('tr.mirror-row').count(), 2);
     const expect = {
         vlans: '3000', sources: 'host-a:nsf/svc0', monitors: 'host-b:mon0', direction: 'BOTH',
-        filter: 'ipProtocol=6 dstPort=80', admin: 'ENABLED', hosts: 'ACTIVE host-a ACTIVE, host-b ACTIVE',
-        mirrored: '1500', delivered: '-', errors: '2',
+        filter: 'ipProtocol=6 port=80', admin: 'ENABLED', hosts: 'ACTIVE host-a ACTIVE, host-b ACTIVE',
+        mirrored: '1500', delivered: '1498', errors: '2',
     };
     for (const [col, text] of Object.entries(expect)) {
         assert.equal((await cell('web-tap', col).innerText()).trim(), text, col);
     }
+    assert.match(await page.locator('.table-header td[colId="delivered"]').getAttribute('title'),
+        /monitor VFs received\. A monitor VF that several sessions share counts the copies of all of them/);
     assert.equal(await cell('dns', 'direction').innerText(), 'RX');
+    assert.equal(await cell('dns', 'delivered').innerText(), '0');
     assert.equal((await cell('dns', 'hosts').innerText()).trim(), 'PENDING host-c PENDING');
 
     await select('web-tap');
@@ -79,6 +82,9 @@ test('the sessions view shows each session\'s definition, state per host and cou
     assert.equal(await panel.locator('tr[data-prop="tapPoints"] td.value').innerText(),
         'host-a:nsf/svc0 tunnel pf0/1');
     assert.equal(await panel.locator('tr[data-agent="host-a"] td').nth(3).innerText(), '1500');
+    assert.equal(await panel.locator('tr[data-prop="tapAt"] td.value').innerText(), 'FRONT_END');
+    assert.equal(await panel.locator('tr[data-prop="delivered"] td.value').innerText(), '1498');
+    assert.equal(await panel.locator('tr[data-agent="host-b"] td').nth(7).innerText(), '1498');
     await page.screenshot({ path: path.join(SHOTS, 'mirror-sessions.png') });
 });
 
@@ -86,9 +92,11 @@ test('the table follows the agents\' reports live, without reloading', async () 
     await open('mirrorSessions');
     await row('web-tap').waitFor();
     await report('web-tap', 'host-a', 'FAILED', 9000, 5);
+    await report('web-tap', 'host-b', 'ACTIVE', 0, 0, 8990);
     await page.waitForFunction(() => {
         const r = [...document.querySelectorAll('tr.mirror-row')].find((t) => t.textContent.includes('web-tap'));
-        return r && r.querySelector('.c-mirrored').textContent === '9000';
+        return r && r.querySelector('.c-mirrored').textContent === '9000'
+            && r.querySelector('.c-delivered').textContent === '8990';
     }, null, { timeout: 6000 });
     assert.equal((await cell('web-tap', 'hosts').innerText()).trim(), 'FAILED host-a FAILED, host-b ACTIVE');
     assert.equal(await cell('web-tap', 'errors').innerText(), '5');
@@ -119,8 +127,9 @@ test('the add form shows the field error of a refused request, then creates the 
     await page.fill('#mirror-f-name', 'db-mirror');
     await page.fill('#mirror-f-sources', 'host-a:nsf/svc1');
     await page.fill('#mirror-f-monitors', 'host-b:mon0');
+    await page.selectOption('#mirror-f-tapAt', 'BACK_END');
     await page.fill('#mirror-f-ipProtocol', '6');
-    await page.fill('#mirror-f-dstPort', '5432');
+    await page.fill('#mirror-f-port', '5432');
     await page.fill('#mirror-f-vlans', '5000');
     await page.click('#mirror-add-submit');
 
@@ -130,8 +139,8 @@ test('the add form shows the field error of a refused request, then creates the 
     assert.equal(await page.locator('.field-error').count(), 1, 'only the field at fault shows an error');
     assert.deepEqual((await received('mirrorSessionAddRequest')).at(-1), {
         session: {
-            name: 'db-mirror', sources: ['host-a:nsf/svc1'], monitors: ['host-b:mon0'], direction: 'BOTH',
-            filter: { ipProtocol: 6, dstPort: 5432 }, vlans: [5000],
+            name: 'db-mirror', sources: ['host-a:nsf/svc1'], monitors: ['host-b:mon0'], tapAt: 'BACK_END',
+            direction: 'BOTH', filter: { ipProtocol: 6, port: 5432 }, vlans: [5000],
         },
     });
     await page.screenshot({ path: path.join(SHOTS, 'mirror-add-error.png') });
@@ -147,7 +156,10 @@ test('the add form shows the field error of a refused request, then creates the 
     await page.click('#mirror-add-submit');
     await row('db-mirror').waitFor({ timeout: 6000 });
     assert.equal(await page.locator('.mirror-add-form').count(), 0, 'the form closed');
-    assert.equal(await cell('db-mirror', 'filter').innerText(), 'ipProtocol=6 dstPort=5432');
+    assert.equal(await cell('db-mirror', 'filter').innerText(), 'ipProtocol=6 port=5432');
+    await select('db-mirror');
+    assert.equal(await page.locator('#ov-mirror-session-details-panel tr[data-prop="tapAt"] td.value').innerText(),
+        'BACK_END');
 });
 
 test('remove asks first, then sends its request and the row goes', async () => {

@@ -4,7 +4,8 @@
  The sessions table (refreshed by the table builder), a details panel for the selected session, enable /
  disable / remove of the selected session (remove asks first), and an add form. The form sends the same
  JSON as the REST API's POST /onos/mirror/v1/sessions; the server answers a refusal with the REST error
- model {code, message, field}, and the message is shown under the field it names.
+ model {code, message, field}, and the message is shown under the field it names. Delivered counts the
+ packets the session's monitor VFs received: a monitor VF that several sessions share counts the copies of all.
  */
 (function () {
     'use strict';
@@ -23,29 +24,32 @@
         dName = 'mirror-session-confirm',
         props = [
             ['id', 'Id'], ['vlans', 'VLANs'], ['sources', 'Sources'], ['monitors', 'Monitors'],
-            ['direction', 'Direction'], ['filter', 'Filter'], ['sampleEvery', 'Sampling 1 in'],
+            ['tapAt', 'TAP at'], ['direction', 'Direction'], ['filter', 'Filter'], ['sampleEvery', 'Sampling 1 in'],
             ['snaplen', 'Snaplen'], ['admin', 'Admin'], ['state', 'State'], ['tapPoints', 'Tap points'],
             ['monitorPoints', 'Monitor VFs'], ['mirrored', 'Mirrored'], ['delivered', 'Delivered'],
             ['errors', 'Errors']
         ],
-        hostCols = ['agent', 'state', 'seen', 'mirrored', 'filtered', 'sampled', 'errors', 'message'],
+        hostCols = ['agent', 'state', 'seen', 'mirrored', 'filtered', 'sampled', 'errors', 'delivered', 'message'],
         // the add form's fields: key, label, hint; choices make a select
         fields = [
             {key: 'name', label: 'Name', hint: 'web-tap'},
             {key: 'sources', label: 'Sources', hint: 'agent:netns/ifname or host:MAC|IP, comma separated'},
             {key: 'monitors', label: 'Monitors', hint: 'agent:ifname or host:MAC|IP, comma separated'},
+            {key: 'tapAt', label: 'TAP at', choices: ['FRONT_END', 'BACK_END']},
             {key: 'direction', label: 'Direction', choices: ['BOTH', 'RX', 'TX']},
             {key: 'srcPrefix', label: 'Source prefix', hint: 'any'},
             {key: 'dstPrefix', label: 'Destination prefix', hint: 'any'},
+            {key: 'prefix', label: 'Prefix, either side', hint: 'any (source or destination in it)'},
             {key: 'ipProtocol', label: 'IP protocol', hint: 'any (6 TCP, 17 UDP)'},
             {key: 'srcPort', label: 'Source port', hint: 'any'},
             {key: 'dstPort', label: 'Destination port', hint: 'any'},
+            {key: 'port', label: 'Port, either side', hint: 'any (requests to it and replies from it)'},
             {key: 'sampleEvery', label: 'Sample 1 in', hint: '1'},
             {key: 'snaplen', label: 'Snaplen', hint: '0 (whole frames)'},
             {key: 'vlans', label: 'VLANs', hint: 'from the pool'}
         ],
-        filterKeys = ['srcPrefix', 'dstPrefix', 'ipProtocol', 'srcPort', 'dstPort'],
-        numberKeys = ['ipProtocol', 'srcPort', 'dstPort', 'sampleEvery', 'snaplen'];
+        filterKeys = ['srcPrefix', 'dstPrefix', 'prefix', 'ipProtocol', 'srcPort', 'dstPort', 'port'],
+        numberKeys = ['ipProtocol', 'srcPort', 'dstPort', 'port', 'sampleEvery', 'snaplen'];
 
     function list(text) {
         return (text || '').split(/[\s,]+/).filter(function (s) { return s.length; });
@@ -64,6 +68,7 @@
         }
         req.sources = list(values.sources);
         req.monitors = list(values.monitors);
+        req.tapAt = values.tapAt;
         req.direction = values.direction;
         filterKeys.forEach(function (k) {
             var v = (values[k] || '').trim();
@@ -214,7 +219,8 @@
             };
 
             $scope.openAdd = function () {
-                $scope.add = {open: true, fields: fields, values: {direction: 'BOTH'}, errors: {}};
+                $scope.add = {open: true, fields: fields, values: {tapAt: 'FRONT_END', direction: 'BOTH'},
+                    errors: {}};
             };
 
             $scope.closeAdd = function () {
@@ -238,7 +244,7 @@
             return {
                 restrict: 'E',
                 link: function (scope) {
-                    var panel = ps.createPanel(pName, {width: 440, margin: 20, hideMargin: 0});
+                    var panel = ps.createPanel(pName, {width: 500, margin: 20, hideMargin: 0});
                     panel.hide();
                     scope.hidePanel = function () { panel.hide(); };
 

@@ -1,12 +1,15 @@
 package org.mirrortunnel.app.agent;
 
 import org.mirrortunnel.agent.api.v1.Binding;
+import org.mirrortunnel.agent.api.v1.BindingStats;
 import org.mirrortunnel.agent.api.v1.BindingState;
 import org.mirrortunnel.agent.api.v1.Direction;
 import org.mirrortunnel.agent.api.v1.Filter;
 import org.mirrortunnel.agent.api.v1.MonitorPort;
 import org.mirrortunnel.agent.api.v1.SourcePort;
+import org.mirrortunnel.agent.api.v1.TapAt;
 import org.mirrortunnel.agent.api.v1.TapCounters;
+import org.mirrortunnel.agent.api.v1.VfCounters;
 import org.mirrortunnel.agent.api.v1.VfRef;
 import org.mirrortunnel.app.api.AdminState;
 import org.mirrortunnel.app.api.MirrorCounters;
@@ -33,6 +36,7 @@ public final class Bindings {
     public static Binding forAgent(MirrorSession session, String agentId) {
         Binding.Builder b = Binding.newBuilder()
                 .setId(session.id().id())
+                .setTapAt(tapAt(session.tapAt()))
                 .setDirection(direction(session.direction()))
                 .setFilter(filter(session.filter()))
                 .setSampleEvery(session.sampleEvery())
@@ -51,6 +55,10 @@ public final class Bindings {
         return VfRef.newBuilder().setPf(vf.pf()).setVf(vf.index()).build();
     }
 
+    private static TapAt tapAt(org.mirrortunnel.app.api.TapAt at) {
+        return at == org.mirrortunnel.app.api.TapAt.BACK_END ? TapAt.BACK_END : TapAt.FRONT_END;
+    }
+
     private static Direction direction(org.mirrortunnel.app.api.Direction d) {
         switch (d) {
             case RX:
@@ -64,9 +72,10 @@ public final class Bindings {
 
     private static Filter filter(MirrorFilter f) {
         Filter.Builder b = Filter.newBuilder().setIpProtocol(f.ipProtocol()).setSrcPort(f.srcPort())
-                .setDstPort(f.dstPort());
+                .setDstPort(f.dstPort()).setPort(f.port());
         f.srcPrefix().ifPresent(p -> b.setSrcPrefix(p.toString()));
         f.dstPrefix().ifPresent(p -> b.setDstPrefix(p.toString()));
+        f.prefix().ifPresent(p -> b.setPrefix(p.toString()));
         return b.build();
     }
 
@@ -90,12 +99,15 @@ public final class Bindings {
     }
 
     /**
-     * Maps the agent's TAP counters.
+     * Maps a binding's counters: its TAP's, and the packets its monitor VFs received as copies delivered.
      *
-     * @param c the agent's counters
+     * @param stats the agent's counters of one binding
      * @return counters
      */
-    public static MirrorCounters counters(TapCounters c) {
-        return new MirrorCounters(c.getSeen(), c.getMirrored(), c.getFiltered(), c.getSampled(), c.getErrors());
+    public static MirrorCounters counters(BindingStats stats) {
+        TapCounters c = stats.getTap();
+        long delivered = stats.getMonitorsList().stream().mapToLong(VfCounters::getRxPackets).sum();
+        return new MirrorCounters(c.getSeen(), c.getMirrored(), c.getFiltered(), c.getSampled(), c.getErrors(),
+                delivered);
     }
 }

@@ -1,8 +1,9 @@
 package org.mirrortunnel.app.api;
 
-import com.google.common.base.MoreObjects;
 import org.onlab.packet.IpPrefix;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,6 +11,9 @@ import static org.mirrortunnel.app.api.MirrorException.Reason.INVALID;
 
 /**
  * Which packets of a source are mirrored: prefixes, IP protocol and L4 ports; an unset part matches everything.
+ * Each part set must hold. The one-sided parts name the source or the destination; {@link #prefix()} and
+ * {@link #port()} match either side, as tcpdump's {@code net} and {@code port}: {@code port} 5000 catches both the
+ * requests to port 5000 and the replies from it.
  */
 public final class MirrorFilter {
     /** The filter that matches every packet, IP or not. */
@@ -26,6 +30,8 @@ public final class MirrorFilter {
     private final int ipProtocol;
     private final int srcPort;
     private final int dstPort;
+    private final IpPrefix prefix;
+    private final int port;
 
     private MirrorFilter(Builder b) {
         this.srcPrefix = b.srcPrefix;
@@ -33,6 +39,8 @@ public final class MirrorFilter {
         this.ipProtocol = b.ipProtocol;
         this.srcPort = b.srcPort;
         this.dstPort = b.dstPort;
+        this.prefix = b.prefix;
+        this.port = b.port;
     }
 
     /**
@@ -81,6 +89,24 @@ public final class MirrorFilter {
     }
 
     /**
+     * Returns the prefix that the source or the destination must be in, if the filter has one.
+     *
+     * @return either-side prefix
+     */
+    public Optional<IpPrefix> prefix() {
+        return Optional.ofNullable(prefix);
+    }
+
+    /**
+     * Returns the L4 port that the source or the destination port must be, 0 for any.
+     *
+     * @return either-side port
+     */
+    public int port() {
+        return port;
+    }
+
+    /**
      * Returns a new filter builder.
      *
      * @return builder
@@ -96,21 +122,37 @@ public final class MirrorFilter {
         }
         MirrorFilter f = (MirrorFilter) o;
         return Objects.equals(srcPrefix, f.srcPrefix) && Objects.equals(dstPrefix, f.dstPrefix)
-                && ipProtocol == f.ipProtocol && srcPort == f.srcPort && dstPort == f.dstPort;
+                && ipProtocol == f.ipProtocol && srcPort == f.srcPort && dstPort == f.dstPort
+                && Objects.equals(prefix, f.prefix) && port == f.port;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(srcPrefix, dstPrefix, ipProtocol, srcPort, dstPort);
+        return Objects.hash(srcPrefix, dstPrefix, ipProtocol, srcPort, dstPort, prefix, port);
     }
 
+    /**
+     * Returns the parts set, in the REST API's field names.
+     *
+     * @return text such as "srcPrefix=10.0.0.0/24 ipProtocol=6 port=80", "any" when the filter matches everything
+     */
     @Override
     public String toString() {
-        return MoreObjects.toStringHelper(this).omitNullValues()
-                .add("src", srcPrefix).add("dst", dstPrefix)
-                .add("proto", ipProtocol == 0 ? null : ipProtocol)
-                .add("sport", srcPort == 0 ? null : srcPort)
-                .add("dport", dstPort == 0 ? null : dstPort).toString();
+        List<String> parts = new ArrayList<>();
+        srcPrefix().ifPresent(p -> parts.add("srcPrefix=" + p));
+        dstPrefix().ifPresent(p -> parts.add("dstPrefix=" + p));
+        prefix().ifPresent(p -> parts.add("prefix=" + p));
+        addIfSet(parts, "ipProtocol", ipProtocol);
+        addIfSet(parts, "srcPort", srcPort);
+        addIfSet(parts, "dstPort", dstPort);
+        addIfSet(parts, "port", port);
+        return parts.isEmpty() ? "any" : String.join(" ", parts);
+    }
+
+    private static void addIfSet(List<String> parts, String name, int value) {
+        if (value != 0) {
+            parts.add(name + "=" + value);
+        }
     }
 
     /**
@@ -122,6 +164,8 @@ public final class MirrorFilter {
         private int ipProtocol;
         private int srcPort;
         private int dstPort;
+        private IpPrefix prefix;
+        private int port;
 
         private Builder() {
         }
@@ -182,27 +226,57 @@ public final class MirrorFilter {
         }
 
         /**
+         * Sets the prefix that the source or the destination must be in.
+         *
+         * @param newPrefix prefix, or null for any
+         * @return this builder
+         */
+        public Builder prefix(IpPrefix newPrefix) {
+            this.prefix = newPrefix;
+            return this;
+        }
+
+        /**
+         * Sets the L4 port that the source or the destination port must be.
+         *
+         * @param newPort 1..65535, or 0 for any
+         * @return this builder
+         */
+        public Builder port(int newPort) {
+            this.port = newPort;
+            return this;
+        }
+
+        /**
          * Builds the filter.
          *
          * @return filter
          * @throws MirrorException when the parts do not fit together
          */
         public MirrorFilter build() {
-            if (srcPrefix != null && dstPrefix != null && srcPrefix.isIp4() != dstPrefix.isIp4()) {
-                throw new MirrorException(INVALID, "dstPrefix", "filter prefixes " + srcPrefix + " and " + dstPrefix
-                        + " are of different families");
-            }
+            checkFamily("dstPrefix", srcPrefix, dstPrefix);
+            checkFamily("prefix", srcPrefix, prefix);
+            checkFamily("prefix", dstPrefix, prefix);
             if (ipProtocol < 0 || ipProtocol > MAX_PROTOCOL) {
                 throw new MirrorException(INVALID, "ipProtocol", "IP protocol must be 0..255, not " + ipProtocol);
             }
             checkPort("srcPort", srcPort);
             checkPort("dstPort", dstPort);
-            boolean portsSet = srcPort != 0 || dstPort != 0;
+            checkPort("port", port);
+            boolean portsSet = srcPort != 0 || dstPort != 0 || port != 0;
             if (portsSet && ipProtocol != TCP && ipProtocol != UDP && ipProtocol != SCTP) {
                 throw new MirrorException(INVALID, "ipProtocol",
                         "filtering on ports needs protocol tcp (6), udp (17) or sctp (132)");
             }
             return new MirrorFilter(this);
+        }
+
+        /** A packet has one family: two prefixes of different families would match nothing. */
+        private static void checkFamily(String field, IpPrefix one, IpPrefix other) {
+            if (one != null && other != null && one.isIp4() != other.isIp4()) {
+                throw new MirrorException(INVALID, field, "filter prefixes " + one + " and " + other
+                        + " are of different families");
+            }
         }
 
         private static void checkPort(String field, int port) {

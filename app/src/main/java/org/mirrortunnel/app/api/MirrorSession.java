@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 import static org.mirrortunnel.app.api.MirrorException.Reason.INVALID;
 
 /**
- * A mirror session: what to copy (sources, direction, filter, sampling, snaplen), where to deliver it
+ * A mirror session: what to copy (sources, the side of them the TAP watches, direction, filter, sampling, snaplen),
+ * where to deliver it
  * (monitors), the VLANs that carry the copies, the operator's admin state and the state on each host.
  * Immutable; change it through {@link #toBuilder()}.
  */
@@ -23,6 +24,7 @@ public final class MirrorSession {
     private final String name;
     private final List<MirrorEndpoint> sources;
     private final List<MirrorEndpoint> monitors;
+    private final TapAt tapAt;
     private final Direction direction;
     private final MirrorFilter filter;
     private final int sampleEvery;
@@ -40,6 +42,7 @@ public final class MirrorSession {
         this.name = b.name;
         this.sources = ImmutableList.copyOf(b.sources);
         this.monitors = ImmutableList.copyOf(b.monitors);
+        this.tapAt = b.tapAt;
         this.direction = b.direction;
         this.filter = b.filter;
         this.sampleEvery = b.sampleEvery;
@@ -87,6 +90,15 @@ public final class MirrorSession {
      */
     public List<MirrorEndpoint> monitors() {
         return monitors;
+    }
+
+    /**
+     * Returns which side of its sources the TAP watches.
+     *
+     * @return TAP point
+     */
+    public TapAt tapAt() {
+        return tapAt;
     }
 
     /**
@@ -256,8 +268,9 @@ public final class MirrorSession {
         }
         MirrorSession s = (MirrorSession) o;
         return Objects.equals(id, s.id) && name.equals(s.name) && sources.equals(s.sources)
-                && monitors.equals(s.monitors) && direction == s.direction && filter.equals(s.filter)
-                && sampleEvery == s.sampleEvery && snaplen == s.snaplen && vlans.equals(s.vlans)
+                && monitors.equals(s.monitors) && tapAt == s.tapAt && direction == s.direction
+                && filter.equals(s.filter) && sampleEvery == s.sampleEvery && snaplen == s.snaplen
+                && vlans.equals(s.vlans)
                 && adminState == s.adminState && tapPoints.equals(s.tapPoints)
                 && monitorPoints.equals(s.monitorPoints) && hostStates.equals(s.hostStates)
                 && created == s.created && updated == s.updated;
@@ -271,7 +284,7 @@ public final class MirrorSession {
     @Override
     public String toString() {
         return MoreObjects.toStringHelper(this).add("id", id).add("name", name).add("sources", sources)
-                .add("monitors", monitors).add("direction", direction).add("filter", filter)
+                .add("monitors", monitors).add("tapAt", tapAt).add("direction", direction).add("filter", filter)
                 .add("sampleEvery", sampleEvery).add("snaplen", snaplen).add("vlans", vlans)
                 .add("admin", adminState).add("hosts", hostStates).toString();
     }
@@ -290,6 +303,7 @@ public final class MirrorSession {
         private String name;
         private List<MirrorEndpoint> sources = List.of();
         private List<MirrorEndpoint> monitors = List.of();
+        private TapAt tapAt = TapAt.FRONT_END;
         private Direction direction = Direction.BOTH;
         private MirrorFilter filter = MirrorFilter.ANY;
         private int sampleEvery = 1;
@@ -310,6 +324,7 @@ public final class MirrorSession {
             name = s.name;
             sources = s.sources;
             monitors = s.monitors;
+            tapAt = s.tapAt;
             direction = s.direction;
             filter = s.filter;
             sampleEvery = s.sampleEvery;
@@ -364,6 +379,17 @@ public final class MirrorSession {
          */
         public Builder monitors(List<MirrorEndpoint> newMonitors) {
             this.monitors = newMonitors;
+            return this;
+        }
+
+        /**
+         * Sets which side of the sources the TAP watches.
+         *
+         * @param newTapAt TAP point
+         * @return this builder
+         */
+        public Builder tapAt(TapAt newTapAt) {
+            this.tapAt = newTapAt;
             return this;
         }
 
@@ -517,6 +543,7 @@ public final class MirrorSession {
                         "VLANs must be at most " + MAX_VLANS + " distinct ids in 1..4094, not "
                         + vlans);
             }
+            Objects.requireNonNull(tapAt, "tapAt");
             Objects.requireNonNull(direction, "direction");
             Objects.requireNonNull(filter, "filter");
             Objects.requireNonNull(adminState, "adminState");

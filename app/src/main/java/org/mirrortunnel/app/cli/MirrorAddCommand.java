@@ -11,6 +11,7 @@ import org.mirrortunnel.app.api.MirrorEndpoint;
 import org.mirrortunnel.app.api.MirrorException;
 import org.mirrortunnel.app.api.MirrorFilter;
 import org.mirrortunnel.app.api.MirrorSession;
+import org.mirrortunnel.app.api.TapAt;
 import org.onlab.packet.IpPrefix;
 import org.onosproject.cli.AbstractShellCommand;
 
@@ -42,11 +43,19 @@ public class MirrorAddCommand extends AbstractShellCommand {
     @Completion(DirectionCompleter.class)
     String direction = "both";
 
+    @Option(name = "--tap-at", description = "The side of the sources the TAP watches: front-end (the network"
+            + " function's own interface, the default) or back-end (the host side of its veth pair)")
+    @Completion(TapAtCompleter.class)
+    String tapAt = TapAt.FRONT_END.text();
+
     @Option(name = "--src", description = "Source prefix filter")
     String srcPrefix;
 
     @Option(name = "--dst", description = "Destination prefix filter")
     String dstPrefix;
+
+    @Option(name = "--net", description = "Prefix filter on either side: the source or the destination is in it")
+    String prefix;
 
     @Option(name = "--proto", description = "IP protocol number filter")
     int protocol;
@@ -56,6 +65,9 @@ public class MirrorAddCommand extends AbstractShellCommand {
 
     @Option(name = "--dport", description = "L4 destination port filter")
     int dstPort;
+
+    @Option(name = "--port", description = "L4 port filter on either side: requests to it and replies from it")
+    int port;
 
     @Option(name = "-s", aliases = "--sample", description = "Mirror 1 in N packets")
     int sampleEvery = 1;
@@ -86,10 +98,12 @@ public class MirrorAddCommand extends AbstractShellCommand {
             MirrorFilter filter = MirrorFilter.builder()
                     .srcPrefix(parsed("--src", srcPrefix, MirrorAddCommand::prefix))
                     .dstPrefix(parsed("--dst", dstPrefix, MirrorAddCommand::prefix))
-                    .ipProtocol(protocol).srcPort(srcPort).dstPort(dstPort).build();
+                    .prefix(parsed("--net", prefix, MirrorAddCommand::prefix))
+                    .ipProtocol(protocol).srcPort(srcPort).dstPort(dstPort).port(port).build();
             return MirrorSession.builder().name(name)
                     .sources(parsed("sources", sources, MirrorAddCommand::endpoints))
                     .monitors(parsed("monitors", monitors, MirrorAddCommand::endpoints))
+                    .tapAt(parsed("--tap-at", tapAt, TapAt::parse))
                     .direction(parsed("--direction", direction, Direction::parse)).filter(filter)
                     .sampleEvery(sampleEvery).snaplen(snaplen).vlans(vlan == null ? List.of() : List.of(vlan))
                     .build();
@@ -111,6 +125,10 @@ public class MirrorAddCommand extends AbstractShellCommand {
                 return "--sport " + srcPort;
             case "dstPort":
                 return "--dport " + dstPort;
+            case "prefix":
+                return "--net " + prefix;
+            case "port":
+                return "--port " + port;
             case "sampleEvery":
                 return "--sample " + sampleEvery;
             case "snaplen":

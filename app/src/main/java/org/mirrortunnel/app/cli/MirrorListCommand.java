@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 @Service
 @Command(scope = "onos", name = "mirrors", description = "Lists mirror sessions")
 public class MirrorListCommand extends AbstractShellCommand {
-    private static final String ROW = "%-16s %-18s %-5s %-9s %-9s %-10s %s -> %s";
+    private static final String ROW = "%-16s %-18s %-5s %-9s %-9s %-10s %-9s %s -> %s  %s";
 
     @Override
     protected void doExecute() {
@@ -31,10 +31,10 @@ public class MirrorListCommand extends AbstractShellCommand {
             print("%s", context.codec(MirrorSession.class).encode(sessions, context));
             return;
         }
-        print(ROW, "NAME", "ID", "DIR", "VLANS", "ADMIN", "STATE", "SOURCES", "MONITORS");
+        print(ROW, "NAME", "ID", "DIR", "VLANS", "ADMIN", "STATE", "TAP-AT", "SOURCES", "MONITORS", "FILTER");
         for (MirrorSession s : sessions) {
-            print(ROW, s.name(), s.id(), s.direction(), s.vlans(), s.adminState(), s.operState(), s.sources(),
-                    s.monitors());
+            print(ROW, s.name(), s.id(), s.direction(), s.vlans(), s.adminState(), s.operState(),
+                    s.tapAt().text(), s.sources(), s.monitors(), s.filter());
         }
     }
 }

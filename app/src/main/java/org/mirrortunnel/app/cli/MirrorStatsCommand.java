@@ -13,7 +13,8 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Shows the TAP counters of sessions, per host, as the agents last reported them.
+ * Shows the counters of sessions (the TAP's, and the packets their monitor VFs received), per host, as the agents
+ * last reported them.
  */
 @Service
 @Command(scope = "onos", name = "mirror-stats", description = "Shows the counters of mirror sessions")

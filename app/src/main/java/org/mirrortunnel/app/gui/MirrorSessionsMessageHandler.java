@@ -19,7 +19,6 @@ import org.onosproject.ui.table.TableRequestHandler;
 
 import java.util.Collection;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -43,6 +42,7 @@ public class MirrorSessionsMessageHandler extends UiMessageHandler {
     static final String SOURCES = "sources";
     static final String MONITORS = "monitors";
     static final String DIRECTION = "direction";
+    static final String TAP_AT = "tapAt";
     static final String FILTER = "filter";
     static final String ADMIN = "admin";
     static final String STATE = "state";
@@ -55,8 +55,6 @@ public class MirrorSessionsMessageHandler extends UiMessageHandler {
     static final String OK = "ok";
     static final String ERROR = "error";
     static final String DETAILS = "details";
-    /** Shown where a count is not reported. */
-    static final String NONE = "-";
 
     private static final String[] COLUMNS = {ID, NAME, VLANS, SOURCES, MONITORS, DIRECTION, FILTER, ADMIN, STATE,
         HOSTS, MIRRORED, DELIVERED, ERRORS};
@@ -77,10 +75,6 @@ public class MirrorSessionsMessageHandler extends UiMessageHandler {
     static ObjectNode errorBody(RuntimeException e) {
         ApiError error = e instanceof ApiError ? (ApiError) e : ApiError.of((MirrorException) e);
         return ErrorMappers.body(error.status(), error.field(), error.getMessage());
-    }
-
-    private static String count(OptionalLong value) {
-        return value.isPresent() ? Long.toString(value.getAsLong()) : NONE;
     }
 
     private final class DataHandler extends TableRequestHandler {
@@ -110,10 +104,10 @@ public class MirrorSessionsMessageHandler extends UiMessageHandler {
                 tm.addRow().cell(ID, s.id().id()).cell(NAME, s.name()).cell(VLANS, SessionText.vlans(s.vlans()))
                         .cell(SOURCES, SessionText.endpoints(s.sources()))
                         .cell(MONITORS, SessionText.endpoints(s.monitors()))
-                        .cell(DIRECTION, s.direction().name()).cell(FILTER, SessionText.filter(s.filter()))
+                        .cell(DIRECTION, s.direction().name()).cell(FILTER, s.filter().toString())
                         .cell(ADMIN, s.adminState().name()).cell(STATE, states.state(s).name())
                         .cell(HOSTS, SessionText.hostStates(states.hosts(s)))
-                        .cell(MIRRORED, c.mirrored()).cell(DELIVERED, count(states.delivered(s)))
+                        .cell(MIRRORED, c.mirrored()).cell(DELIVERED, c.delivered())
                         .cell(ERRORS, c.errors());
             }
         }
@@ -144,7 +138,7 @@ public class MirrorSessionsMessageHandler extends UiMessageHandler {
             s.sources().forEach(e -> sources.add(e.toString()));
             ArrayNode monitors = d.putArray(MONITORS);
             s.monitors().forEach(e -> monitors.add(e.toString()));
-            d.put(DIRECTION, s.direction().name()).put(FILTER, SessionText.filter(s.filter()))
+            d.put(TAP_AT, s.tapAt().name()).put(DIRECTION, s.direction().name()).put(FILTER, s.filter().toString())
                     .put("sampleEvery", s.sampleEvery()).put("snaplen", s.snaplen())
                     .put(ADMIN, s.adminState().name()).put(STATE, states.state(s).name())
                     .put("created", s.created()).put("updated", s.updated());
@@ -153,13 +147,14 @@ public class MirrorSessionsMessageHandler extends UiMessageHandler {
             ArrayNode mons = d.putArray("monitorPoints");
             s.monitorPoints().forEach(p -> mons.add(p.toString()));
             MirrorCounters total = states.counters(s);
-            d.put(MIRRORED, total.mirrored()).put(DELIVERED, count(states.delivered(s))).put(ERRORS, total.errors());
+            d.put(MIRRORED, total.mirrored()).put(DELIVERED, total.delivered()).put(ERRORS, total.errors());
             ArrayNode hosts = d.putArray(HOSTS);
             for (Map.Entry<String, HostState> e : states.hosts(s).entrySet()) {
                 MirrorCounters c = e.getValue().counters();
                 hosts.addObject().put("agent", e.getKey()).put(STATE, e.getValue().state().name())
                         .put("message", e.getValue().message()).put("seen", c.seen()).put(MIRRORED, c.mirrored())
-                        .put("filtered", c.filtered()).put("sampled", c.sampled()).put(ERRORS, c.errors());
+                        .put("filtered", c.filtered()).put("sampled", c.sampled()).put(ERRORS, c.errors())
+                        .put(DELIVERED, c.delivered());
             }
             return d;
         }

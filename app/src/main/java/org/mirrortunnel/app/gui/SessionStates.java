@@ -6,7 +6,6 @@ import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.OperState;
 
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -35,22 +34,13 @@ final class SessionStates {
     }
 
     /**
-     * Returns the TAP counters summed over the session's hosts.
+     * Returns the counters summed over the session's hosts: the TAP's, and as copies delivered the packets the
+     * session's monitor VFs received (a monitor VF that several sessions share counts the copies of all of them).
      *
      * @param session a session
      * @return counters
      */
     MirrorCounters counters(MirrorSession session) {
         return session.counters();
-    }
-
-    /**
-     * Returns the copies the session's monitors received, when the hosts report it.
-     *
-     * @param session a session
-     * @return copies delivered; empty while the session state carries no monitor counters
-     */
-    OptionalLong delivered(MirrorSession session) {
-        return OptionalLong.empty();
     }
 }

@@ -2,9 +2,7 @@ package org.mirrortunnel.app.gui;
 
 import org.mirrortunnel.app.api.HostState;
 import org.mirrortunnel.app.api.MirrorEndpoint;
-import org.mirrortunnel.app.api.MirrorFilter;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -34,28 +32,6 @@ final class SessionText {
      */
     static String vlans(List<Integer> vlans) {
         return vlans.stream().map(String::valueOf).collect(Collectors.joining(", "));
-    }
-
-    /**
-     * Returns a filter in the REST API's field names, "any" when it matches everything.
-     *
-     * @param f filter
-     * @return text such as "srcPrefix=10.0.0.0/24 ipProtocol=6 dstPort=80"
-     */
-    static String filter(MirrorFilter f) {
-        List<String> parts = new ArrayList<>();
-        f.srcPrefix().ifPresent(p -> parts.add("srcPrefix=" + p));
-        f.dstPrefix().ifPresent(p -> parts.add("dstPrefix=" + p));
-        if (f.ipProtocol() != 0) {
-            parts.add("ipProtocol=" + f.ipProtocol());
-        }
-        if (f.srcPort() != 0) {
-            parts.add("srcPort=" + f.srcPort());
-        }
-        if (f.dstPort() != 0) {
-            parts.add("dstPort=" + f.dstPort());
-        }
-        return parts.isEmpty() ? "any" : String.join(" ", parts);
     }
 
     /**

@@ -279,7 +279,7 @@ final class AgentConnection {
             HostState before = s.hostStates().get(agentId);
             HostState state = before != null ? before
                     : new HostState(Bindings.operState(stats.getState()), "", MirrorCounters.ZERO);
-            store.updateHostState(s.id(), agentId, state.withCounters(Bindings.counters(stats.getTap())));
+            store.updateHostState(s.id(), agentId, state.withCounters(Bindings.counters(stats)));
         });
     }
 

@@ -8,6 +8,7 @@ import org.mirrortunnel.app.api.MirrorException;
 import org.mirrortunnel.app.api.MirrorResource;
 import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.MonitorPoint;
+import org.mirrortunnel.app.api.TapAt;
 import org.mirrortunnel.app.api.TapPoint;
 import org.mirrortunnel.app.api.VfId;
 import org.onlab.packet.MacAddress;
@@ -16,6 +17,7 @@ import org.onosproject.net.host.HostService;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +31,8 @@ import static org.mirrortunnel.app.api.MirrorException.Reason.CONFLICT;
  * Turns the operator's endpoints into concrete ports: an agent's interface is checked against the agent's
  * inventory; a host (MAC or IP, through {@link HostService}) is found among the monitor VFs of the agents'
  * inventories or, for a source, among the ports each agent's network config names by MAC. Each source gets a
- * tunnel VF of its namespace, claimed in the store so that no other session can hold it.
+ * tunnel VF, claimed in the store so that no other session can hold it: at the front end one of the source's
+ * namespace, at the back end one of another namespace, the host's own first.
  */
 final class EndpointResolver {
     private final HostService hostService;
@@ -46,14 +49,14 @@ final class EndpointResolver {
     }
 
     /**
-     * Resolves a session's sources, giving each a tunnel VF of its namespace that the call claims: the one the
+     * Resolves a session's sources, giving each a tunnel VF that the call claims: the one the
      * source had in the session's stored version when it can keep it, else the first free one.
      *
      * @param session the session asked for
      * @param before  the session's stored version, null for a new session
      * @param claims  the call's claims
      * @return tap points
-     * @throws MirrorException CONFLICT when a namespace has no free tunnel VF left
+     * @throws MirrorException CONFLICT when a source has no free tunnel VF left
      */
     List<TapPoint> tapPoints(MirrorSession session, MirrorSession before, ResourceClaims claims) {
         List<TapPoint> points = new ArrayList<>();
@@ -62,19 +65,26 @@ final class EndpointResolver {
             String agentId = port.agentId().orElseThrow();
             String netns = port.netns().orElseThrow();
             String ifname = port.ifname().orElseThrow();
+            boolean backEnd = session.tapAt() == TapAt.BACK_END;
+            // the back end's tunnel is in the namespace of the veth's peer, which the inventory does not name:
+            // any other namespace, the host's own (where a vSwitch sits) first; the agent checks it
+            List<VfId> allowed = inventory(agentId).stream()
+                    .filter(vf -> vf.role() == AgentVf.Role.TUNNEL && vf.netns().equals(netns) != backEnd)
+                    .sorted(Comparator.comparing(vf -> !vf.netns().isEmpty()))
+                    .map(AgentVf::vf).collect(Collectors.toList());
             List<VfId> candidates = new ArrayList<>();
             if (before != null) {
                 before.tapPoints().stream().filter(p -> p.agentId().equals(agentId) && p.netns().equals(netns)
-                        && p.ifname().equals(ifname)).forEach(p -> candidates.add(p.tunnel()));
+                        && p.ifname().equals(ifname) && allowed.contains(p.tunnel()))
+                        .forEach(p -> candidates.add(p.tunnel()));
             }
-            inventory(agentId).stream().filter(vf -> vf.role() == AgentVf.Role.TUNNEL && vf.netns().equals(netns))
-                    .forEach(vf -> candidates.add(vf.vf()));
+            candidates.addAll(allowed);
             VfId tunnel = candidates.stream().distinct()
                     .filter(vf -> points.stream().noneMatch(p -> p.agentId().equals(agentId) && p.tunnel().equals(vf)))
                     .filter(vf -> claims.claim(MirrorResource.tunnel(agentId, vf)).isEmpty())
                     .findFirst()
                     .orElseThrow(() -> new MirrorException(CONFLICT, "sources",
-                            "no free tunnel VF in namespace '" + netns
+                            "no free tunnel VF " + (backEnd ? "outside" : "in") + " namespace '" + netns
                             + "' on agent " + agentId + " for source " + source));
             points.add(new TapPoint(agentId, netns, ifname, tunnel));
         }

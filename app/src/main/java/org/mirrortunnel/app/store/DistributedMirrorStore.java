@@ -20,6 +20,7 @@ import org.mirrortunnel.app.api.MirrorStore;
 import org.mirrortunnel.app.api.MirrorStoreDelegate;
 import org.mirrortunnel.app.api.MonitorPoint;
 import org.mirrortunnel.app.api.OperState;
+import org.mirrortunnel.app.api.TapAt;
 import org.mirrortunnel.app.api.TapPoint;
 import org.mirrortunnel.app.api.VfId;
 import org.onlab.util.KryoNamespace;
@@ -67,7 +68,8 @@ public class DistributedMirrorStore extends AbstractStore<MirrorEvent, MirrorSto
             .register(MirrorSession.class, MirrorSessionId.class, MirrorEndpoint.class, MirrorFilter.class,
                     Direction.class, AdminState.class, OperState.class, HostState.class, MirrorCounters.class,
                     TapPoint.class, MonitorPoint.class, VfId.class, AgentStatus.class, AgentVf.class,
-                    AgentVf.Role.class, MirrorResource.class, MirrorResource.Kind.class, SessionHost.class)
+                    AgentVf.Role.class, MirrorResource.class, MirrorResource.Kind.class, SessionHost.class,
+                    TapAt.class)
             .build("mirror-tunnel");
 
     @Reference(cardinality = ReferenceCardinality.MANDATORY)

@@ -62,7 +62,9 @@ final class JsonFields {
             return step.get();
         } catch (ApiError e) {
             throw e.under(path);
-        } catch (MirrorException | IllegalArgumentException e) {
+        } catch (MirrorException e) {
+            throw ApiError.badField(e.field().orElse(null), e.getMessage()).under(path);
+        } catch (IllegalArgumentException e) {
             throw ApiError.badField(path, e.getMessage());
         }
     }

@@ -12,6 +12,7 @@ import org.mirrortunnel.app.api.MirrorFilter;
 import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.MirrorSessionId;
 import org.mirrortunnel.app.api.MonitorPoint;
+import org.mirrortunnel.app.api.TapAt;
 import org.mirrortunnel.app.api.TapPoint;
 import org.onosproject.codec.CodecContext;
 import org.onosproject.codec.JsonCodec;
@@ -22,7 +23,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A session as JSON. The definition ({@code name}, {@code sources}, {@code monitors}, {@code direction},
+ * A session as JSON. The definition ({@code name}, {@code sources}, {@code monitors}, {@code tapAt},
+ * {@code direction},
  * {@code filter}, {@code sampleEvery}, {@code snaplen}, {@code vlans}, {@code adminState}) is what clients
  * send; the rest ({@code id}, {@code operState}, {@code tapPoints}, {@code monitorPoints}, {@code hosts},
  * {@code counters}, {@code created}, {@code updated}) is what the cluster adds. Decoding accepts both, so a
@@ -34,6 +36,7 @@ public final class MirrorSessionCodec extends JsonCodec<MirrorSession> {
     static final String NAME = "name";
     static final String SOURCES = "sources";
     static final String MONITORS = "monitors";
+    static final String TAP_AT = "tapAt";
     static final String DIRECTION = "direction";
     static final String FILTER = "filter";
     static final String SAMPLE_EVERY = "sampleEvery";
@@ -48,8 +51,9 @@ public final class MirrorSessionCodec extends JsonCodec<MirrorSession> {
     static final String CREATED = "created";
     static final String UPDATED = "updated";
 
-    private static final Set<String> FIELDS = Set.of(ID, NAME, SOURCES, MONITORS, DIRECTION, FILTER, SAMPLE_EVERY,
-            SNAPLEN, VLANS, ADMIN_STATE, OPER_STATE, TAP_POINTS, MONITOR_POINTS, HOSTS, COUNTERS, CREATED, UPDATED);
+    private static final Set<String> FIELDS = Set.of(ID, NAME, SOURCES, MONITORS, TAP_AT, DIRECTION, FILTER,
+            SAMPLE_EVERY, SNAPLEN, VLANS, ADMIN_STATE, OPER_STATE, TAP_POINTS, MONITOR_POINTS, HOSTS, COUNTERS, CREATED,
+            UPDATED);
     private static final int MAX_SNAPLEN = 65535;
     private static final int MAX_VLAN = 4094;
 
@@ -64,7 +68,7 @@ public final class MirrorSessionCodec extends JsonCodec<MirrorSession> {
         s.sources().forEach(e -> sources.add(e.toString()));
         ArrayNode monitors = json.putArray(MONITORS);
         s.monitors().forEach(e -> monitors.add(e.toString()));
-        json.put(DIRECTION, s.direction().name());
+        json.put(TAP_AT, s.tapAt().name()).put(DIRECTION, s.direction().name());
         json.set(FILTER, context.codec(MirrorFilter.class).encode(s.filter(), context));
         json.put(SAMPLE_EVERY, s.sampleEvery()).put(SNAPLEN, s.snaplen());
         ArrayNode vlans = json.putArray(VLANS);
@@ -98,6 +102,7 @@ public final class MirrorSessionCodec extends JsonCodec<MirrorSession> {
                 .name(f.requiredText(NAME))
                 .sources(f.list(SOURCES, e -> JsonFields.within(e.path(), () -> MirrorEndpoint.parse(e.text()))))
                 .monitors(f.list(MONITORS, e -> JsonFields.within(e.path(), () -> MirrorEndpoint.parse(e.text()))))
+                .tapAt(f.choice(TAP_AT, TapAt.class).orElse(TapAt.FRONT_END))
                 .direction(f.choice(DIRECTION, Direction.class).orElse(Direction.BOTH))
                 .filter(f.decoded(FILTER, MirrorFilter.class, context).orElse(MirrorFilter.ANY))
                 .sampleEvery(f.integer(SAMPLE_EVERY, 1, 1, Integer.MAX_VALUE))

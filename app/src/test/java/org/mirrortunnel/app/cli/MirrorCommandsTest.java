@@ -16,9 +16,11 @@ import org.mirrortunnel.app.api.MirrorAdminService;
 import org.mirrortunnel.app.api.MirrorCounters;
 import org.mirrortunnel.app.api.MirrorEndpoint;
 import org.mirrortunnel.app.api.MirrorException;
+import org.mirrortunnel.app.api.MirrorFilter;
 import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.MirrorSessionId;
 import org.mirrortunnel.app.api.OperState;
+import org.mirrortunnel.app.api.TapAt;
 import org.mirrortunnel.app.api.TapPoint;
 import org.mirrortunnel.app.api.VfId;
 import org.mirrortunnel.app.web.TestCodecs;
@@ -136,21 +138,54 @@ public class MirrorCommandsTest {
         add(c -> c.snaplen = 10);
         add(c -> c.sampleEvery = 0);
         add(c -> c.vlan = 5000);
+        add(c -> c.prefix = "10.0.0.0/99");
+        add(c -> {
+            c.protocol = 6;
+            c.port = 70000;
+        });
+        add(c -> {
+            c.dstPrefix = "10.0.0.0/8";
+            c.prefix = "2001:db8::/32";
+        });
+        add(c -> c.tapAt = "middle");
         verify(admin);
         List<String> errors = lines(err);
-        assertEquals(errors.toString(), 5, errors.size());
+        assertEquals(errors.toString(), 9, errors.size());
         assertThat(errors.get(0), startsWith("mirror-add: --src 10.0.0.0/abc: "));
         assertThat(errors.get(1), startsWith("mirror-add: --dst fe80::/200: "));
         assertThat(errors.get(2), startsWith("mirror-add: --snaplen 10: "));
         assertThat(errors.get(3), startsWith("mirror-add: --sample 0: "));
         assertThat(errors.get(4), startsWith("mirror-add: --vlan 5000: "));
+        assertThat(errors.get(5), startsWith("mirror-add: --net 10.0.0.0/99: "));
+        assertThat(errors.get(6), startsWith("mirror-add: --port 70000: ports must be 0..65535"));
+        assertThat(errors.get(7), startsWith("mirror-add: --net 2001:db8::/32: "));
+        assertThat(errors.get(7), containsString("different families"));
+        assertEquals("mirror-add: --tap-at middle: TAP point must be front-end or back-end, not 'middle'",
+                errors.get(8));
+    }
+
+    @Test
+    public void mirrorsShowsTheTapPointAndTheFilter() {
+        MirrorSession back = WEB.toBuilder().tapAt(TapAt.BACK_END).filter(MirrorFilter.builder()
+                .prefix(IpPrefix.valueOf("10.1.0.0/16")).ipProtocol(17).port(5000).build()).build();
+        expect(admin.getSessions()).andReturn(List.of(back));
+        replay(admin);
+        new MirrorListCommand().run(admin, new TestCodecs());
+
+        verify(admin);
+        List<String> rows = lines(out);
+        assertEquals(2, rows.size());
+        assertThat(rows.get(0), containsString("TAP-AT"));
+        assertThat(rows.get(0), containsString("FILTER"));
+        assertThat(rows.get(1), containsString(" back-end "));
+        assertThat(rows.get(1), containsString("prefix=10.1.0.0/16 ipProtocol=17 port=5000"));
     }
 
     @Test
     public void mirrorsAsJsonIsWhatTheRestApiAnswers() throws java.io.IOException {
         MirrorSession reported = WEB.toBuilder().tapPoints(List.of(new TapPoint("host-a", "", "svc0",
                 new VfId("pf0", 1)))).hostStates(Map.of("host-a", new HostState(OperState.FAILED, "no carrier",
-                new MirrorCounters(5, 4, 1, 0, 0)))).build();
+                new MirrorCounters(5, 4, 1, 0, 0, 4)))).build();
         expect(admin.getSessions()).andReturn(List.of(reported));
         replay(admin);
         MirrorListCommand command = new MirrorListCommand();
@@ -209,6 +244,9 @@ public class MirrorCommandsTest {
             c.dstPrefix = "10.0.0.0/24";
             c.protocol = 6;
             c.dstPort = 443;
+            c.prefix = "10.1.0.0/16";
+            c.port = 8443;
+            c.tapAt = "back-end";
             c.vlan = 3000;
         });
 
@@ -219,6 +257,9 @@ public class MirrorCommandsTest {
         assertEquals(Direction.RX, asked.direction());
         assertEquals(IpPrefix.valueOf("10.0.0.0/24"), asked.filter().dstPrefix().orElseThrow());
         assertEquals(443, asked.filter().dstPort());
+        assertEquals(IpPrefix.valueOf("10.1.0.0/16"), asked.filter().prefix().orElseThrow());
+        assertEquals(8443, asked.filter().port());
+        assertEquals(TapAt.BACK_END, asked.tapAt());
         assertEquals(List.of(3000), asked.vlans());
     }
 
@@ -278,6 +319,7 @@ public class MirrorCommandsTest {
         assertEquals(List.of("db", "web"), SessionNameCompleter.names(admin));
         assertEquals(List.of("host-a:", "host-a:mon0", "host-a:nsf/"), AgentEndpointCompleter.endpoints(admin));
         assertEquals(List.of("rx", "tx", "both"), new DirectionCompleter().choices());
+        assertEquals(List.of("front-end", "back-end"), new TapAtCompleter().choices());
         verify(admin);
     }
 }

@@ -159,7 +159,7 @@ final class GuiBridge implements AutoCloseable {
             }
         }
 
-        /** An agent's report for a session: {"session": name, "agent", "state", "mirrored", "errors"}. */
+        /** An agent's report for a session: {"session": name, "agent", "state", "mirrored", "errors", "delivered"}. */
         @Override
         protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             if (!"/test/report".equals(req.getPathInfo())) {
@@ -169,7 +169,7 @@ final class GuiBridge implements AutoCloseable {
             ObjectNode r = (ObjectNode) MAPPER.readTree(req.getInputStream());
             fx.report(fx.session(r.get("session").asText()), r.get("agent").asText(),
                     OperState.valueOf(r.get("state").asText()), "", r.get("mirrored").asLong(),
-                    r.get("errors").asLong());
+                    r.get("errors").asLong(), r.path("delivered").asLong());
             resp.setStatus(HttpServletResponse.SC_NO_CONTENT);
         }
 

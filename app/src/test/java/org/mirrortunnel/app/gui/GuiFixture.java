@@ -110,7 +110,8 @@ final class GuiFixture {
 
         agent("host-a", "02:00:00:00:0a:09",
                 new AgentVf(new VfId("pf0", 1), AgentVf.Role.TUNNEL, "nsf", "tun0", ""),
-                new AgentVf(new VfId("pf0", 2), AgentVf.Role.TUNNEL, "nsf", "tun1", ""));
+                new AgentVf(new VfId("pf0", 2), AgentVf.Role.TUNNEL, "nsf", "tun1", ""),
+                new AgentVf(new VfId("pf0", 3), AgentVf.Role.TUNNEL, "", "tun2", ""));
         agent("host-b", NMF_B.toString());
         agent("host-c", NMF_C.toString(), new AgentVf(new VfId("pf0", 1), AgentVf.Role.TUNNEL, "", "tun0", ""));
         ctx.netcfg.agents("{"
@@ -156,12 +157,12 @@ final class GuiFixture {
     /** The two sessions of the view's screenshots: one across the fabric, one local, both reporting. */
     void addSampleSessions() {
         MirrorSession web = create(request("web-tap", "host-a:nsf/svc0", "host-b:mon0")
-                .filter(MirrorFilter.builder().ipProtocol(6).dstPort(80).build()));
-        report(web, "host-a", OperState.ACTIVE, "", 1500, 2);
-        report(web, "host-b", OperState.ACTIVE, "", 0, 0);
+                .filter(MirrorFilter.builder().ipProtocol(6).port(80).build()));
+        report(web, "host-a", OperState.ACTIVE, "", 1500, 2, 0);
+        report(web, "host-b", OperState.ACTIVE, "", 0, 0, 1498);
         MirrorSession dns = create(request("dns", "host:" + NSF_C, "host-c:mon0").direction(Direction.RX)
                 .vlans(List.of(3100)));
-        report(dns, "host-c", OperState.PENDING, "tunnel has no carrier yet", 0, 0);
+        report(dns, "host-c", OperState.PENDING, "tunnel has no carrier yet", 0, 0, 0);
     }
 
     /** A session request with one source and one monitor. */
@@ -175,10 +176,11 @@ final class GuiFixture {
         return ctx.manager.createSession(request.build());
     }
 
-    /** What an agent reports for a session: its state there and the TAP's counters. */
-    void report(MirrorSession session, String agent, OperState state, String message, long mirrored, long errors) {
+    /** What an agent reports for a session: its state there, the TAP's counters and its monitor VFs' rx. */
+    void report(MirrorSession session, String agent, OperState state, String message, long mirrored, long errors,
+                long delivered) {
         ctx.store.updateHostState(session.id(), agent, new HostState(state, message,
-                new MirrorCounters(mirrored + errors, mirrored, 0, 0, errors)));
+                new MirrorCounters(mirrored + errors, mirrored, 0, 0, errors, delivered)));
     }
 
     MirrorSession session(String name) {

@@ -6,6 +6,7 @@ import org.junit.Test;
 import org.mirrortunnel.app.api.AdminState;
 import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.OperState;
+import org.mirrortunnel.app.api.TapAt;
 import org.onosproject.ui.UiMessageHandler;
 
 import java.util.Set;
@@ -52,12 +53,12 @@ public class MirrorSessionsMessageHandlerTest extends HandlerTestBase {
         assertEquals("host-a:nsf/svc0", web.get("sources").asText());
         assertEquals("host-b:mon0", web.get("monitors").asText());
         assertEquals("BOTH", web.get("direction").asText());
-        assertEquals("ipProtocol=6 dstPort=80", web.get("filter").asText());
+        assertEquals("ipProtocol=6 port=80", web.get("filter").asText());
         assertEquals("ENABLED", web.get("admin").asText());
         assertEquals("ACTIVE", web.get("state").asText());
         assertEquals("host-a ACTIVE, host-b ACTIVE", web.get("hosts").asText());
         assertEquals("1500", web.get("mirrored").asText());
-        assertEquals("-", web.get("delivered").asText());
+        assertEquals("the monitor VF's rx on host-b", "1498", web.get("delivered").asText());
         assertEquals("2", web.get("errors").asText());
 
         JsonNode dns = row(table, "dns");
@@ -72,13 +73,15 @@ public class MirrorSessionsMessageHandlerTest extends HandlerTestBase {
     @Test
     public void rowsFollowTheSessionsLive() {
         MirrorSession web = fx.session("web-tap");
-        fx.report(web, "host-a", OperState.FAILED, "no carrier", 2500, 7);
+        fx.report(web, "host-a", OperState.FAILED, "no carrier", 2500, 7, 0);
+        fx.report(web, "host-b", OperState.ACTIVE, "", 0, 0, 2490);
 
         JsonNode row = row(ask(MirrorSessionsMessageHandler.DATA_REQ, "{}", MirrorSessionsMessageHandler.DATA_RESP),
                 "web-tap");
         assertEquals("FAILED", row.get("state").asText());
         assertEquals("host-a FAILED, host-b ACTIVE", row.get("hosts").asText());
         assertEquals("2500", row.get("mirrored").asText());
+        assertEquals("2490", row.get("delivered").asText());
         assertEquals("7", row.get("errors").asText());
     }
 
@@ -92,6 +95,10 @@ public class MirrorSessionsMessageHandlerTest extends HandlerTestBase {
         assertEquals("web-tap", d.get("name").asText());
         assertEquals(3000, d.get("vlans").get(0).asInt());
         assertEquals("host-a:nsf/svc0 tunnel pf0/1", d.get("tapPoints").get(0).asText());
+        assertEquals("FRONT_END", d.get("tapAt").asText());
+        assertEquals("ipProtocol=6 port=80", d.get("filter").asText());
+        assertEquals(1500, d.get("mirrored").asLong());
+        assertEquals(1498, d.get("delivered").asLong());
         assertEquals(2, d.get("hosts").size());
         JsonNode hostA = d.get("hosts").get(0);
         assertEquals("host-a", hostA.get("agent").asText());
@@ -99,6 +106,8 @@ public class MirrorSessionsMessageHandlerTest extends HandlerTestBase {
         assertEquals(1502, hostA.get("seen").asLong());
         assertEquals(1500, hostA.get("mirrored").asLong());
         assertEquals(2, hostA.get("errors").asLong());
+        assertEquals(0, hostA.get("delivered").asLong());
+        assertEquals(1498, d.get("hosts").get(1).get("delivered").asLong());
     }
 
     @Test
@@ -151,7 +160,8 @@ public class MirrorSessionsMessageHandlerTest extends HandlerTestBase {
     public void addCreatesASessionFromTheRestJson() {
         ObjectNode answer = ask(MirrorSessionsMessageHandler.ADD_REQ, "{\"session\": {\"name\": \"more\","
                 + " \"sources\": [\"host-a:nsf/svc1\"], \"monitors\": [\"host-b:mon0\"], \"direction\": \"tx\","
-                + " \"filter\": {\"dstPrefix\": \"10.0.0.0/8\"}, \"sampleEvery\": 4}}",
+                + " \"tapAt\": \"back_end\", \"filter\": {\"dstPrefix\": \"10.0.0.0/8\", \"prefix\": \"10.1.0.0/16\","
+                + " \"ipProtocol\": 17, \"port\": 53}, \"sampleEvery\": 4}}",
                 MirrorSessionsMessageHandler.ADD_RESP);
 
         assertTrue(answer.toString(), answer.get("ok").asBoolean());
@@ -159,6 +169,15 @@ public class MirrorSessionsMessageHandlerTest extends HandlerTestBase {
         assertEquals(more.id().id(), answer.get("id").asText());
         assertEquals(4, more.sampleEvery());
         assertEquals("10.0.0.0/8", more.filter().dstPrefix().orElseThrow().toString());
+        assertEquals("10.1.0.0/16", more.filter().prefix().orElseThrow().toString());
+        assertEquals(53, more.filter().port());
+        assertEquals(TapAt.BACK_END, more.tapAt());
+        JsonNode d = ask(MirrorSessionsMessageHandler.DETAILS_REQ, "{\"id\": \"" + more.id().id() + "\"}",
+                MirrorSessionsMessageHandler.DETAILS_RESP).get("details");
+        assertEquals("BACK_END", d.get("tapAt").asText());
+        assertEquals("the back end's tunnel is outside the network function's namespace",
+                "host-a:nsf/svc1 tunnel pf0/3", d.get("tapPoints").get(0).asText());
+        assertEquals("dstPrefix=10.0.0.0/8 prefix=10.1.0.0/16 ipProtocol=17 port=53", d.get("filter").asText());
     }
 
     @Test
@@ -173,6 +192,10 @@ public class MirrorSessionsMessageHandlerTest extends HandlerTestBase {
             {"{\"name\": \"web-tap\", \"sources\": [\"host-a:nsf/svc1\"], \"monitors\": [\"host-b:mon0\"]}",
                 "409", "name", "a session named 'web-tap' exists"},
             {"{\"sources\": [\"host-a:nsf/svc1\"], \"monitors\": [\"host-b:mon0\"]}", "400", "name", "is required"},
+            {"{\"name\": \"x\", \"sources\": [\"host-a:nsf/svc1\"], \"monitors\": [\"host-b:mon0\"],"
+                + " \"tapAt\": \"middle\"}", "400", "tapAt", "must be one of FRONT_END, BACK_END"},
+            {"{\"name\": \"x\", \"sources\": [\"host-a:nsf/svc1\"], \"monitors\": [\"host-b:mon0\"],"
+                + " \"filter\": {\"port\": 53}}", "400", "filter.ipProtocol", "needs protocol"},
         };
         for (String[] c : cases) {
             ObjectNode answer = ask(MirrorSessionsMessageHandler.ADD_REQ, "{\"session\": " + c[0] + "}",

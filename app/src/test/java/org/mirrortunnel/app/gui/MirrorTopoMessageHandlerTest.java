@@ -91,7 +91,7 @@ public class MirrorTopoMessageHandlerTest extends HandlerTestBase {
         MirrorSession web = fx.session("web-tap");
         select("web-tap");
         clock.addAndGet(2000);
-        fx.report(web, "host-a", OperState.ACTIVE, "", 1500 + 4000, 2);
+        fx.report(web, "host-a", OperState.ACTIVE, "", 1500 + 4000, 2, 0);
 
         send(MirrorTopoMessageHandler.REFRESH, json());
         ObjectNode h = conn.last("showHighlights");

@@ -111,6 +111,21 @@ final class I40eVfdFixture implements AutoCloseable {
     }
 
     /**
+     * Sets an attribute the driver shows, such as a counter.
+     *
+     * @param vf        VF index
+     * @param attribute attribute, e.g. "stats/rx_packets"
+     * @param value     its value
+     */
+    void write(int vf, String attribute, String value) {
+        try {
+            Files.writeString(sriov.resolve(vf + "/" + attribute), value + "\n");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Returns what the driver stand-in reported: the commands the driver would have refused.
      *
      * @return its error output

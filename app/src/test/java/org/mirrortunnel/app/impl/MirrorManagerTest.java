@@ -8,6 +8,7 @@ import org.mirrortunnel.app.api.MirrorEndpoint;
 import org.mirrortunnel.app.api.MirrorEvent;
 import org.mirrortunnel.app.api.MirrorException;
 import org.mirrortunnel.app.api.MirrorSession;
+import org.mirrortunnel.app.api.TapAt;
 import org.mirrortunnel.app.api.VfId;
 import org.onosproject.net.ConnectPoint;
 import org.onosproject.net.FilteredConnectPoint;
@@ -65,6 +66,27 @@ public class MirrorManagerTest {
         } catch (MirrorException e) {
             assertThat(e.getMessage(), containsString(reason));
         }
+    }
+
+    @Test
+    public void aBackEndSourceTakesItsTunnelFromAnotherNamespaceTheHostsOwnFirst() {
+        ctx.addAgent("host-c", "nsf", "other", "");
+        MirrorSession back = ctx.manager.createSession(request("back", "host-c:nsf/svc0", "host-c:mon0")
+                .tapAt(TapAt.BACK_END).build());
+        assertEquals(TapAt.BACK_END, back.tapAt());
+        assertEquals("the host's own namespace", new VfId("pf0", 3), back.tapPoints().get(0).tunnel());
+        MirrorSession second = ctx.manager.createSession(request("second", "host-c:nsf/svc1", "host-c:mon0")
+                .tapAt(TapAt.BACK_END).build());
+        assertEquals("then another one's", new VfId("pf0", 2), second.tapPoints().get(0).tunnel());
+        assertRejected(() -> ctx.manager.createSession(request("third", "host-c:nsf/svc2", "host-c:mon0")
+                .tapAt(TapAt.BACK_END).build()), "no free tunnel VF outside namespace 'nsf'");
+
+        MirrorSession front = ctx.manager.updateSession(back.toBuilder().tapAt(TapAt.FRONT_END).build());
+        assertEquals("at the front end, the NSF's own namespace", new VfId("pf0", 1),
+                front.tapPoints().get(0).tunnel());
+        MirrorSession third = ctx.manager.createSession(request("third", "host-c:nsf/svc2", "host-c:mon0")
+                .tapAt(TapAt.BACK_END).build());
+        assertEquals("the tunnel the update released", new VfId("pf0", 3), third.tapPoints().get(0).tunnel());
     }
 
     @Test

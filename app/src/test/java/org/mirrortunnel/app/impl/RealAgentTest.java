@@ -180,6 +180,21 @@ public class RealAgentTest {
     }
 
     @Test
+    public void copiesDeliveredAreTheMonitorVfsReceivedPacketsAsTheAgentReportsThem() throws Exception {
+        awaitConnected();
+        programmer.modified(MirrorTestContext.properties(OsgiPropertyConstants.STATS_SECONDS, 1));
+        MirrorSession web = create("web", AGENT + ":svc0");
+        await("web ACTIVE", () -> stateOf(web.id()) == OperState.ACTIVE);
+
+        nic.write(2, "stats/rx_packets", "1234");
+        nic.write(1, "stats/rx_packets", "99");
+        await("the monitor VF's rx packets as delivered", () -> ctx.manager.getSession(web.id()).orElseThrow()
+                .counters().delivered() == 1234);
+        assertEquals(1234, ctx.manager.getSession(web.id()).orElseThrow().hostStates().get(AGENT).counters()
+                .delivered());
+    }
+
+    @Test
     public void removalLeavesTheDriversListWithoutTheSessionsVlan() throws Exception {
         awaitConnected();
         MirrorSession web = create("web", AGENT + ":svc0");

@@ -53,16 +53,18 @@ public class RuntimeStateTest {
 
         for (int poll = 1; poll <= 20; poll++) {
             node1.store.updateHostState(s.id(), "host-a", new HostState(OperState.ACTIVE, "",
-                    new MirrorCounters(poll * 10, poll * 5, poll * 4, poll, 0)));
-            node1.store.updateHostState(s.id(), "host-b", new HostState(OperState.ACTIVE, "", MirrorCounters.ZERO));
+                    new MirrorCounters(poll * 10, poll * 5, poll * 4, poll, 0, 0)));
+            node1.store.updateHostState(s.id(), "host-b", new HostState(OperState.ACTIVE, "",
+                    new MirrorCounters(0, 0, 0, 0, 0, poll * 5)));
         }
 
         assertEquals("no replicated write for runtime state", writes, node1.storage.consistentWrites());
         MirrorSession seen = node2.manager.getSession(s.id()).orElseThrow();
-        assertEquals(new MirrorCounters(200, 100, 80, 20, 0), seen.counters());
+        assertEquals(new MirrorCounters(200, 100, 80, 20, 0, 100), seen.counters());
         assertEquals(OperState.ACTIVE, seen.operState());
-        assertEquals(Map.of("host-a", new HostState(OperState.ACTIVE, "", new MirrorCounters(200, 100, 80, 20, 0)),
-                "host-b", new HostState(OperState.ACTIVE, "", MirrorCounters.ZERO)), seen.hostStates());
+        assertEquals(Map.of("host-a", new HostState(OperState.ACTIVE, "", new MirrorCounters(200, 100, 80, 20, 0, 0)),
+                "host-b", new HostState(OperState.ACTIVE, "", new MirrorCounters(0, 0, 0, 0, 0, 100))),
+                seen.hostStates());
         assertEquals(seen, node2.manager.getSessions().iterator().next());
         assertFalse("listeners hear of the change", seenByNode2.isEmpty());
         MirrorEvent last = seenByNode2.get(seenByNode2.size() - 1);

@@ -43,7 +43,7 @@ public class DistributedMirrorStoreTest {
                 .tapPoints(List.of(new TapPoint("host-a", "nsf", "svc0", new VfId("pf0", 1))))
                 .monitorPoints(List.of(new MonitorPoint("host-b", new VfId("pf0", 2))))
                 .hostStates(Map.of("host-a", new HostState(OperState.FAILED, "step x",
-                        new MirrorCounters(1, 2, 3, 4, 5))))
+                        new MirrorCounters(1, 2, 3, 4, 5, 6))))
                 .created(1).updated(2).build();
         AgentStatus a = new AgentStatus("host-a", "10.0.0.1:50051", "node-1", true, "0.1", "i40e",
                 List.of(new AgentVf(new VfId("pf0", 1), AgentVf.Role.TUNNEL, "nsf", "tun0", "02:00:00:00:00:09")), "");

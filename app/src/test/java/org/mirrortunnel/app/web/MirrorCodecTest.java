@@ -16,6 +16,7 @@ import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.MirrorSessionId;
 import org.mirrortunnel.app.api.MonitorPoint;
 import org.mirrortunnel.app.api.OperState;
+import org.mirrortunnel.app.api.TapAt;
 import org.mirrortunnel.app.api.TapPoint;
 import org.mirrortunnel.app.api.VfId;
 import org.onlab.packet.IpPrefix;
@@ -38,14 +39,17 @@ public class MirrorCodecTest {
     private final TestCodecs codecs = new TestCodecs();
 
     private static final VfId TUNNEL = new VfId("enp1s0f0", 1);
-    private static final MirrorCounters COUNTERS = new MirrorCounters(100, 40, 50, 10, 2);
+    private static final MirrorCounters COUNTERS = new MirrorCounters(100, 40, 50, 10, 2, 38);
     private static final MirrorFilter FILTER = MirrorFilter.builder().srcPrefix(IpPrefix.valueOf("10.0.1.0/24"))
             .dstPrefix(IpPrefix.valueOf("10.0.2.7/32")).ipProtocol(17).srcPort(53).dstPort(5353).build();
+    private static final MirrorFilter EITHER_SIDE = MirrorFilter.builder().prefix(IpPrefix.valueOf("2001:db8::/32"))
+            .dstPrefix(IpPrefix.valueOf("2001:db8::7/128")).ipProtocol(132).port(5000).build();
     private static final MirrorSession SESSION = MirrorSession.builder().id(MirrorSessionId.of("ms-1"))
             .name("dns").sources(List.of(MirrorEndpoint.parse("host1:nsf1/svc0"),
                     MirrorEndpoint.parse("host:02:00:00:00:00:01")))
             .monitors(List.of(MirrorEndpoint.parse("host2:mon0"), MirrorEndpoint.parse("host:10.0.0.9")))
-            .direction(Direction.TX).filter(FILTER).sampleEvery(4).snaplen(128).vlans(List.of(3001, 3002))
+            .tapAt(TapAt.BACK_END).direction(Direction.TX).filter(FILTER).sampleEvery(4).snaplen(128)
+            .vlans(List.of(3001, 3002))
             .adminState(AdminState.DISABLED)
             .tapPoints(List.of(new TapPoint("host1", "nsf1", "svc0", TUNNEL)))
             .monitorPoints(List.of(new MonitorPoint("host2", new VfId("enp1s0f0", 9))))
@@ -68,6 +72,8 @@ public class MirrorCodecTest {
                 .sources(List.of(MirrorEndpoint.parse("a:b"))).monitors(List.of(MirrorEndpoint.parse("a:m")))
                 .build());
         assertRoundTrip(MirrorFilter.class, FILTER);
+        assertRoundTrip(MirrorFilter.class, EITHER_SIDE);
+        assertRoundTrip(MirrorSession.class, SESSION.toBuilder().tapAt(TapAt.FRONT_END).filter(EITHER_SIDE).build());
         assertRoundTrip(MirrorFilter.class, MirrorFilter.ANY);
         assertRoundTrip(HostState.class, new HostState(OperState.PENDING, "waiting", COUNTERS));
         assertRoundTrip(MirrorCounters.class, COUNTERS);
@@ -133,5 +139,14 @@ public class MirrorCodecTest {
         assertRefused(MirrorSession.class, "{\"id\": \"bad id\", \"name\": \"a\", \"sources\": [\"h:s\"], "
                 + "\"monitors\": [\"h:m\"]}", "id");
         assertRefused(MonitorPoint.class, "{\"agent\": \"h\", \"vf\": \"pf0/1\"}", "vf");
+        assertRefused(MirrorFilter.class, "{\"port\": 0.5, \"ipProtocol\": 17}", "port");
+        assertRefused(MirrorFilter.class, "{\"prefix\": \"ten\"}", "prefix");
+        String session = "{\"name\": \"a\", \"sources\": [\"h:s\"], \"monitors\": [\"h:m\"], ";
+        assertRefused(MirrorSession.class, session + "\"filter\": {\"port\": 53, \"ipProtocol\": 1}}",
+                "filter.ipProtocol");
+        assertRefused(MirrorSession.class, session + "\"filter\": {\"prefix\": \"10.0.0.0/8\","
+                + " \"dstPrefix\": \"::1\"}}", "filter.prefix");
+        assertRefused(MirrorSession.class, "{\"name\": \"a\", \"sources\": [\"h:s\"], \"monitors\": [\"h:m\"], "
+                + "\"tapAt\": \"side\"}", "tapAt");
     }
 }

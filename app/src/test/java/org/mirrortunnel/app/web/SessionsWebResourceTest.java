@@ -11,8 +11,10 @@ import org.mirrortunnel.app.api.MirrorService;
 import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.MirrorSessionId;
 import org.mirrortunnel.app.api.OperState;
+import org.mirrortunnel.app.api.TapAt;
 
 import org.onlab.osgi.TestServiceDirectory;
+import org.onlab.packet.IpPrefix;
 import org.onosproject.codec.CodecService;
 
 import javax.ws.rs.client.Entity;
@@ -69,6 +71,28 @@ public class SessionsWebResourceTest extends MirrorResourceTest {
         assertEquals("PENDING", s.get("operState").asText());
         assertEquals(s, json(target(SESSIONS + "/" + id).request().get(), 200));
         assertEquals(1, ctx.manager.getSessions().size());
+    }
+
+    @Test
+    public void eitherSideFilterPartsAndTheTapPointAreStoredAndAnswered() {
+        JsonNode s = create("{\"name\": \"dns\", \"sources\": [\"host1:nsf1/svc0\"], \"monitors\": [\"host2:mon0\"],"
+                + " \"tapAt\": \"back_end\","
+                + " \"filter\": {\"prefix\": \"10.0.0.53\", \"ipProtocol\": 17, \"port\": 5000}}");
+        String id = s.get("id").asText();
+        assertEquals("BACK_END", s.get("tapAt").asText());
+        assertEquals("{\"prefix\":\"10.0.0.53/32\",\"ipProtocol\":17,\"port\":5000}",
+                s.get("filter").toString());
+        assertEquals("the back end's tunnel is outside the source's namespace", "{\"pf\":\"pf0\",\"index\":2}",
+                s.get("tapPoints").get(0).get("tunnel").toString());
+        MirrorSession stored = ctx.manager.getSession(MirrorSessionId.of(id)).orElseThrow();
+        assertEquals(TapAt.BACK_END, stored.tapAt());
+        assertEquals(5000, stored.filter().port());
+        assertEquals(IpPrefix.valueOf("10.0.0.53/32"), stored.filter().prefix().orElseThrow());
+
+        JsonNode front = json(put(id, s.toString().replace("BACK_END", "FRONT_END")), 200);
+        assertEquals("FRONT_END", front.get("tapAt").asText());
+        assertEquals("{\"pf\":\"pf0\",\"index\":1}", front.get("tapPoints").get(0).get("tunnel").toString());
+        assertEquals("FRONT_END", create(named("web", "host1:nsf2/svc0")).get("tapAt").asText());
     }
 
     @Test
@@ -176,12 +200,16 @@ public class SessionsWebResourceTest extends MirrorResourceTest {
         String id = create("{\"name\": \"two\", \"sources\": [\"host1:nsf1/svc0\", \"host3:nsf1/svc0\"], "
                 + "\"monitors\": [\"host2:mon0\"]}").get("id").asText();
         ctx.store.updateHostState(MirrorSessionId.of(id), "host1", new HostState(OperState.ACTIVE, "",
-                new MirrorCounters(10, 4, 5, 1, 0)));
+                new MirrorCounters(10, 4, 5, 1, 0, 0)));
         ctx.store.updateHostState(MirrorSessionId.of(id), "host3", new HostState(OperState.FAILED, "no carrier",
-                new MirrorCounters(20, 6, 10, 3, 1)));
+                new MirrorCounters(20, 6, 10, 3, 1, 0)));
+        ctx.store.updateHostState(MirrorSessionId.of(id), "host2", new HostState(OperState.ACTIVE, "",
+                new MirrorCounters(0, 0, 0, 0, 0, 9)));
         JsonNode stats = json(target(SESSIONS + "/" + id + "/stats").request().get(), 200);
-        assertEquals("{\"seen\":30,\"mirrored\":10,\"filtered\":15,\"sampled\":4,\"errors\":1}",
+        assertEquals("{\"seen\":30,\"mirrored\":10,\"filtered\":15,\"sampled\":4,\"errors\":1,"
+                + "\"delivered\":9}",
                 stats.get("counters").toString());
+        assertEquals(9, stats.get("hosts").get("host2").get("counters").get("delivered").asLong());
         assertEquals("FAILED", stats.get("operState").asText());
         assertEquals("no carrier", stats.get("hosts").get("host3").get("message").asText());
     }
@@ -240,10 +268,24 @@ public class SessionsWebResourceTest extends MirrorResourceTest {
             {WEB.replace("}", ", \"direction\": \"sideways\"}"), 400, "direction"},
             {WEB.replace("}", ", \"colour\": \"red\"}"), 400, "colour"},
             {WEB.replace("}", ", \"filter\": []}"), 400, "filter"},
-            {WEB.replace("}", ", \"filter\": {\"port\": 80}}"), 400, "filter.port"},
+            {WEB.replace("}", ", \"filter\": {\"sport\": 80}}"), 400, "filter.sport"},
             {WEB.replace("}", ", \"filter\": {\"dstPort\": \"443\"}}"), 400, "filter.dstPort"},
-            {WEB.replace("}", ", \"filter\": {\"dstPort\": 443}}"), 400, "filter"},
+            {WEB.replace("}", ", \"filter\": {\"dstPort\": 443}}"), 400, "filter.ipProtocol"},
             {WEB.replace("}", ", \"filter\": {\"srcPrefix\": \"10.0.0.300/24\"}}"), 400, "filter.srcPrefix"},
+            {WEB.replace("}", ", \"filter\": {\"port\": 80}}"), 400, "filter.ipProtocol"},
+            {WEB.replace("}", ", \"filter\": {\"port\": 1, \"ipProtocol\": 1}}"), 400, "filter.ipProtocol"},
+            {WEB.replace("}", ", \"filter\": {\"port\": \"80\", \"ipProtocol\": 6}}"), 400, "filter.port"},
+            {WEB.replace("}", ", \"filter\": {\"port\": 65536, \"ipProtocol\": 6}}"), 400, "filter.port"},
+            {WEB.replace("}", ", \"filter\": {\"port\": -1, \"ipProtocol\": 6}}"), 400, "filter.port"},
+            {WEB.replace("}", ", \"filter\": {\"prefix\": \"10.0.0.0/33\"}}"), 400, "filter.prefix"},
+            {WEB.replace("}", ", \"filter\": {\"prefix\": 10}}"), 400, "filter.prefix"},
+            {WEB.replace("}", ", \"filter\": {\"srcPrefix\": \"10.0.0.0/8\", \"prefix\": \"2001:db8::/32\"}}"),
+                    400, "filter.prefix"},
+            {WEB.replace("}", ", \"filter\": {\"prefix\": \"2001:db8::/32\", \"dstPrefix\": \"10.0.0.1\"}}"),
+                    400, "filter.prefix"},
+            {WEB.replace("}", ", \"tapAt\": \"middle\"}"), 400, "tapAt"},
+            {WEB.replace("}", ", \"tapAt\": 1}"), 400, "tapAt"},
+            {WEB.replace("}", ", \"tapAt\": \"back-end\"}"), 400, "tapAt"},
             {WEB.replace("}", ", \"vlans\": [\"3001\"]}"), 400, "vlans[0]"},
             {WEB.replace("}", ", \"vlans\": [4095]}"), 400, "vlans[0]"},
             {WEB.replace("}", ", \"vlans\": [0]}"), 400, "vlans[0]"},
