@@ -135,9 +135,11 @@ public final class FabricMain implements CodecContext {
                     reply = error(e);
                 } catch (MirrorException e) {
                     reply = error(ApiError.of(e));
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | IllegalArgumentException e) {
                     reply = JSON.createObjectNode().put("error", String.valueOf(e.getMessage())).put("code", 400)
                             .putNull("field");
+                } catch (RuntimeException e) {
+                    reply = JSON.createObjectNode().put("error", e.toString()).put("code", 500).putNull("field");
                 }
                 out.write((JSON.writeValueAsString(reply) + "\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
