@@ -6,6 +6,7 @@ import org.junit.Before;
 import org.junit.Test;
 import org.mirrortunnel.app.api.AgentStatus;
 import org.mirrortunnel.app.api.HostState;
+import org.mirrortunnel.app.api.MirrorCounters;
 import org.mirrortunnel.app.api.MirrorEndpoint;
 import org.mirrortunnel.app.api.MirrorSession;
 import org.mirrortunnel.app.api.MirrorSessionId;
@@ -61,7 +62,9 @@ public class RealAgentTest {
         assertEquals(out, 0, mkcerts.waitFor());
         Path mtapctl = dir.resolve("mtapctl");
         Files.writeString(mtapctl, "#!/bin/sh\necho \"$@\" >> " + dir.resolve("mtapctl.log")
-                + "\ncase \"$*\" in *show*) echo '[]';; esac\n");
+                + "\ncase \"$*\" in *show*) echo '[]';;"
+                + " *stats*) eval id=\\${$#}; echo \"[{\\\"session\\\": $id, \\\"seen\\\": 10, \\\"mirrored\\\": 7,"
+                + " \\\"filtered\\\": 2, \\\"sampled\\\": 1, \\\"errors\\\": 0}]\";; esac\n");
         assertTrue(mtapctl.toFile().setExecutable(true));
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -190,8 +193,8 @@ public class RealAgentTest {
         nic.write(1, "stats/rx_packets", "99");
         await("the monitor VF's rx packets as delivered", () -> ctx.manager.getSession(web.id()).orElseThrow()
                 .counters().delivered() == 1234);
-        assertEquals(1234, ctx.manager.getSession(web.id()).orElseThrow().hostStates().get(AGENT).counters()
-                .delivered());
+        assertEquals("the TAP's counters with them", new MirrorCounters(10, 7, 2, 1, 0, 1234),
+                ctx.manager.getSession(web.id()).orElseThrow().hostStates().get(AGENT).counters());
     }
 
     @Test
