@@ -4,6 +4,7 @@
  * the packet with its MACs trimmed. The packet itself is never written. */
 #include <string.h>
 #include <rte_ether.h>
+#include <rte_hash_crc.h>
 #include <rte_mbuf.h>
 
 #include "dtap.h"
@@ -19,7 +20,35 @@ static inline int tap_load_bytes(const struct rte_mbuf *m, __u32 off, void *to, 
 		memcpy(to, p, len);
 	return 0;
 }
+#define TAP_FRAGS struct mtd_frags
+static inline void tap_frag_note(struct mtd_frags *t, const struct frag_key *k);
+static inline void tap_frag_forget(struct mtd_frags *t, const struct frag_key *k);
+static inline int tap_frag_seen(struct mtd_frags *t, const struct frag_key *k);
 #include "flow.h"
+
+static inline struct frag_key *frag_slot(struct mtd_frags *t, const struct frag_key *k)
+{
+	return &t->k[rte_hash_crc(k, sizeof(*k), 0) % MTD_FRAG_SLOTS];
+}
+
+static inline void tap_frag_note(struct mtd_frags *t, const struct frag_key *k)
+{
+	*frag_slot(t, k) = *k;
+}
+
+static inline void tap_frag_forget(struct mtd_frags *t, const struct frag_key *k)
+{
+	struct frag_key *at = frag_slot(t, k);
+
+	if (!memcmp(at, k, sizeof(*k)))
+		memset(at, 0, sizeof(*at));
+}
+
+/* Session ids start at 1: an empty slot matches nothing. */
+static inline int tap_frag_seen(struct mtd_frags *t, const struct frag_key *k)
+{
+	return !memcmp(frag_slot(t, k), k, sizeof(*k));
+}
 
 #define COPY_BURST 64
 #define MACS_LEN (2 * RTE_ETHER_ADDR_LEN)
@@ -136,6 +165,7 @@ static void tap_burst(struct mtd_port *p, unsigned dir, struct rte_mbuf **pkts, 
 	mask = v->mask[dir];
 	if (mask) {
 		struct mtd_ctr *ctr = p->ctr[lcore].slot;
+		struct mtd_frags *frags = &p->frags[t->txq_of_lcore[lcore]];
 		struct copies cp = { .n = 0 };
 
 		for (uint16_t i = 0; i < nb; i++) {
@@ -151,7 +181,7 @@ static void tap_burst(struct mtd_port *p, unsigned dir, struct rte_mbuf **pkts, 
 				unsigned idx = 0;
 
 				c->seen++;
-				if (!filter_match(ss, &f)) {
+				if (!session_match(frags, ss, &f)) {
 					c->filtered++;
 					continue;
 				}

@@ -45,6 +45,14 @@ struct mtd_lcore_ctr {
 	struct mtd_ctr slot[TAP_MAX_SESSIONS];
 } __rte_cache_aligned;
 
+/* A port's fragment table on one lcore (flow.h's rule): direct-mapped, a datagram takes the slot of an
+ * earlier one with the same index. */
+#define MTD_FRAG_SLOTS 1024
+
+struct mtd_frags {
+	struct frag_key k[MTD_FRAG_SLOTS];
+};
+
 /* What the callbacks read: immutable once published (RCU through the TAP's QSBR variable). */
 struct mtd_view {
 	uint32_t mask[2]; /* running sessions per direction, bit i = slot i */
@@ -73,6 +81,7 @@ struct mtd_port {
 	bool registered[2];
 	uint32_t gate[2];
 	struct mtd_lcore_ctr *ctr; /* [RTE_MAX_LCORE] */
+	struct mtd_frags *frags;   /* one per EAL lcore, by mtd.txq_of_lcore */
 	uint64_t foreign;	   /* packets seen on threads without an lcore id (atomic) */
 };
 

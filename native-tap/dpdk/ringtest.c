@@ -4,12 +4,16 @@
  *
  *   mt-dtap-ringtest '{"frame":HEX,"segments":[N,...],"direction":"rx|tx","tci":T,"full":BOOL,
  *                      "session":{...set command fields...}}'
+ *   mt-dtap-ringtest '{"frames":[HEX,...],"direction":"rx|tx","session":{...}}'
+ *   mt-dtap-ringtest - < JSON
  *
  * The packet (split into segments of the given sizes, the last one taking the rest; "tci" puts a tag in
  * metadata) is received on port net_ring0 (rx) or sent on it (tx), with the session on net_ring0 and its
  * tunnel net_ring1 ("full": the tunnel's ring has no room). Prints one JSON object: the packet after
  * the TAP, the copy on the tunnel (null when none), the session's counters, and the mbufs still in use
- * per pool after everything was freed. Exit 0, or 1 with a line on stderr. */
+ * per pool after everything was freed. Exit 0, or 1 with a line on stderr. With "frames", single-segment
+ * packets go through one after the other, and the object has "copies" (the copy of each, or null)
+ * instead of "packet" and "copy". */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,12 +91,61 @@ static int fail(const char *what)
 	return 1;
 }
 
+/* Receives (rx) or sends (tx) *m through net_ring0: the TAP sees it; *m is the packet afterwards. */
+static int pass(struct rte_mbuf **m, const char *dir, struct rte_ring *data_ring)
+{
+	if (!strcmp(dir, "rx")) {
+		if (rte_ring_enqueue(data_ring, *m) || rte_eth_rx_burst(0, 0, m, 1) != 1)
+			return fail("rx through net_ring0 failed");
+	} else if (rte_eth_tx_burst(0, 0, m, 1) != 1 || rte_eth_rx_burst(0, 0, m, 1) != 1) {
+		return fail("tx through net_ring0 failed");
+	}
+	return 0;
+}
+
+static json_t *session_stats(struct mtd *tap)
+{
+	char *reply = mtd_command(tap, "{\"cmd\":\"stats\",\"port\":\"net_ring0\"}");
+	json_t *stats = json_loads(reply, 0, NULL), *one = json_incref(json_array_get(json_object_get(stats, "stats"), 0));
+
+	free(reply);
+	json_decref(stats);
+	return one;
+}
+
+/* "frames": each through the TAP in turn; the copy of each. */
+static json_t *run_frames(struct mtd *tap, const json_t *frames, const char *dir, struct rte_ring *data_ring,
+			  struct rte_ring *tunnel_ring)
+{
+	json_t *copies = json_array(), *one = json_array(), *v;
+	size_t i;
+
+	json_array_append_new(one, json_integer(1));
+	json_array_foreach(frames, i, v) {
+		struct rte_mbuf *m = build(json_string_value(v), one), *copy = NULL;
+
+		if (!m || pass(&m, dir, data_ring)) {
+			json_decref(copies);
+			copies = NULL;
+			break;
+		}
+		if (rte_ring_dequeue(tunnel_ring, (void **)&copy))
+			copy = NULL;
+		json_array_append_new(copies, copy ? describe(copy) : json_null());
+		rte_pktmbuf_free(m);
+		rte_pktmbuf_free(copy);
+	}
+	json_decref(one);
+	return json_pack("{s:o*, s:o}", "copies", copies, "stats", session_stats(tap));
+}
+
 static int run(struct mtd *tap, const json_t *spec)
 {
 	struct rte_ring *tunnel_ring = port_ring("net_ring1"), *data_ring = port_ring("net_ring0");
-	json_t *set = json_deep_copy(json_object_get(spec, "session")), *out, *stats;
+	json_t *set = json_deep_copy(json_object_get(spec, "session")), *out;
+	const json_t *frames = json_object_get(spec, "frames");
 	const char *dir = json_string_value(json_object_get(spec, "direction"));
-	struct rte_mbuf *m, *copy = NULL;
+	struct rte_mbuf *m = NULL, *copy = NULL;
 	unsigned nfill = 0;
 	char *reply, *req;
 
@@ -106,9 +159,17 @@ static int run(struct mtd *tap, const json_t *spec)
 	free(req);
 	free(reply);
 	json_decref(set);
+	if (!tunnel_ring || !data_ring)
+		return fail("cannot find the rings");
+	if (frames) {
+		out = run_frames(tap, frames, dir, data_ring, tunnel_ring);
+		if (!json_object_get(out, "copies"))
+			return fail("cannot build a packet or pass it");
+		goto report;
+	}
 	m = build(json_string_value(json_object_get(spec, "frame")), json_object_get(spec, "segments"));
-	if (!m || !tunnel_ring || !data_ring)
-		return fail("cannot build the packet or find the rings");
+	if (!m)
+		return fail("cannot build the packet");
 	if (json_object_get(spec, "tci")) {
 		m->vlan_tci = (uint16_t)json_integer_value(json_object_get(spec, "tci"));
 		m->ol_flags |= !strcmp(dir, "rx") ? RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED : RTE_MBUF_F_TX_VLAN;
@@ -120,12 +181,8 @@ static int run(struct mtd *tap, const json_t *spec)
 			return fail("cannot fill the tunnel's ring");
 		nfill++;
 	}
-	if (!strcmp(dir, "rx")) {
-		if (rte_ring_enqueue(data_ring, m) || rte_eth_rx_burst(0, 0, &m, 1) != 1)
-			return fail("rx through net_ring0 failed");
-	} else if (rte_eth_tx_burst(0, 0, &m, 1) != 1 || rte_eth_rx_burst(0, 0, &m, 1) != 1) {
-		return fail("tx through net_ring0 failed");
-	}
+	if (pass(&m, dir, data_ring))
+		return 1;
 	/* The fillers come out first, then the copy if there is one. */
 	for (; nfill; nfill--) {
 		struct rte_mbuf *f = NULL;
@@ -135,14 +192,11 @@ static int run(struct mtd *tap, const json_t *spec)
 	}
 	if (rte_ring_dequeue(tunnel_ring, (void **)&copy))
 		copy = NULL;
-	reply = mtd_command(tap, "{\"cmd\":\"stats\",\"port\":\"net_ring0\"}");
-	stats = json_loads(reply, 0, NULL);
-	free(reply);
-	out = json_pack("{s:o, s:o, s:O}", "packet", describe(m), "copy", copy ? describe(copy) : json_null(), "stats",
-			json_array_get(json_object_get(stats, "stats"), 0));
-	json_decref(stats);
+	out = json_pack("{s:o, s:o, s:o}", "packet", describe(m), "copy", copy ? describe(copy) : json_null(), "stats",
+			session_stats(tap));
 	rte_pktmbuf_free(m);
 	rte_pktmbuf_free(copy);
+report:
 	json_object_set_new(out, "in_use", json_object());
 	rte_mempool_walk(in_use, json_object_get(out, "in_use"));
 	json_dumpf(out, stdout, JSON_COMPACT);
@@ -159,14 +213,15 @@ int main(int argc, char **argv)
 	uint16_t port = 0, tunnel = 1;
 	struct mtd_conf tc = { .ports = &port, .nb_ports = 1, .tunnels = &tunnel, .nb_tunnels = 1, .pool_size = 63 };
 	struct mtd *tap;
-	json_t *spec;
+	json_t *spec = NULL;
 	char err[256];
 	int rc;
 
 	mt_prog = "mt-dtap-ringtest";
-	spec = argc == 2 ? json_loads(argv[1], 0, NULL) : NULL;
+	if (argc == 2)
+		spec = strcmp(argv[1], "-") ? json_loads(argv[1], 0, NULL) : json_loadf(stdin, 0, NULL);
 	if (!spec)
-		return fail("usage: mt-dtap-ringtest JSON");
+		return fail("usage: mt-dtap-ringtest JSON|- (- reads it from stdin)");
 	if (rte_eal_init(sizeof(eal) / sizeof(eal[0]), eal) < 0)
 		return fail("cannot initialise DPDK's EAL");
 	pool = rte_pktmbuf_pool_create("data", 2047, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);

@@ -399,7 +399,8 @@ static int port_setup(struct mtd *t, struct mtd_port *p, uint16_t port_id, char 
 			return fail(err, errlen, "out of memory");
 	}
 	p->ctr = rte_zmalloc("mtd_ctr", sizeof(struct mtd_lcore_ctr) * RTE_MAX_LCORE, RTE_CACHE_LINE_SIZE);
-	if (!p->ctr)
+	p->frags = rte_zmalloc("mtd_frags", sizeof(struct mtd_frags) * rte_lcore_count(), RTE_CACHE_LINE_SIZE);
+	if (!p->ctr || !p->frags)
 		return fail(err, errlen, "out of DPDK memory for counters");
 	for (unsigned dir = DIR_RX; t->off_mode == MTD_OFF_GATE && dir <= DIR_TX; dir++) {
 		rc = callbacks_add(p, dir);
@@ -507,6 +508,7 @@ void mtd_destroy(struct mtd *t)
 			free(p->cb[dir]);
 		}
 		rte_free(p->ctr);
+		rte_free(p->frags);
 	}
 	mtd_free_graves(t, true);
 	for (uint16_t i = 0; i < t->nb_tunnels; i++) {

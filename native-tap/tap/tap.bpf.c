@@ -10,16 +10,29 @@
 #include <bpf/bpf_helpers.h>
 #include "tap.h"
 
-#define TAP_PKT struct __sk_buff
-#define tap_load_bytes bpf_skb_load_bytes
-#include "flow.h"
-
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, TAP_MAX_SESSIONS);
 	__type(key, __u32);
 	__type(value, struct tap_session);
 } sessions SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, TAP_FRAG_ENTRIES);
+	__type(key, struct frag_key);
+	__type(value, __u8);
+} frags SEC(".maps");
+
+static const __u8 noted = 1;
+
+#define TAP_PKT struct __sk_buff
+#define tap_load_bytes bpf_skb_load_bytes
+#define TAP_FRAGS void
+#define tap_frag_note(t, k) bpf_map_update_elem(&frags, (k), &noted, BPF_ANY)
+#define tap_frag_forget(t, k) bpf_map_delete_elem(&frags, (k))
+#define tap_frag_seen(t, k) (bpf_map_lookup_elem(&frags, (k)) != NULL)
+#include "flow.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -103,7 +116,7 @@ __noinline int session_flow(struct __sk_buff *skb, __u32 slot, const struct flow
 
 	if (!skb || !f || !h || !s || !st)
 		return 0;
-	if (!filter_match(s, f)) {
+	if (!session_match(NULL, s, f)) {
 		st->filtered++;
 		return 0;
 	}

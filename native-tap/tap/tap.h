@@ -79,6 +79,19 @@ struct tap_hot {
 	__u16 pad;
 };
 
+/* The fragment table (per DEV, least recently used out): a datagram whose first fragment matched a session
+ * with port parts. Its later fragments, which carry no ports, match that session too. */
+#define TAP_FRAG_ENTRIES 4096
+
+struct frag_key {
+	__u32 src[4]; /* as in struct flow */
+	__u32 dst[4];
+	__u32 id;     /* IPv4 identification, IPv6 fragment identification */
+	__u16 session;
+	__u8 proto;
+	__u8 family;
+};
+
 /* Sessions to run per direction: bit i = slot i. Written by mtapctl from session config and tunnel carrier.
  * need_flow has the bits of sessions that read the flow key (a filter, or several VLANs to hash over);
  * the packet is parsed only when one of them runs. hot[i] is valid while slot i has a bit in a mask. */

@@ -6,8 +6,9 @@ import json
 import subprocess
 
 import pytest
-from scapy.all import IP, UDP, Ether, Raw, raw
+from scapy.all import IP, UDP, Dot1Q, Ether, Raw, raw
 
+import test_tap as ebpf
 from conftest import NATIVE_BUILD
 
 RINGTEST = str(NATIVE_BUILD / "dpdk" / "mt-dtap-ringtest")
@@ -83,3 +84,36 @@ def test_a_copy_the_tunnel_refuses_is_counted_and_freed():
     s = out["stats"]
     assert (s["seen"], s["mirrored"], s["errors"]) == (1, 0, 1)
     assert out["packet"]["bytes"] == FRAME.hex()
+
+
+def copies_in_turn(frames, **session):
+    """Frames received one after the other on a port with one session: (VLAN, frame) of each copy, and the
+    session's counters. What net_af_packet cannot give: IPv4 fragments (it reassembles them)."""
+    spec = {"frames": [raw(f).hex() for f in frames], "direction": "rx",
+            "session": {"session": 1, "direction": "rx", **session}}
+    result = subprocess.run([RINGTEST, "-"], input=json.dumps(spec), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout.splitlines()[-1])
+    assert set(out["in_use"].values()) == {0}, out["in_use"]
+    copies = []
+    for frame, copy in zip(frames, out["copies"]):
+        if copy:
+            tag = Ether(bytes.fromhex(copy["bytes"]))[Dot1Q]
+            assert raw(Ether(src=frame.src, dst=frame.dst, type=tag.type) / tag.payload) == raw(frame)
+            copies.append((tag.vlan, raw(frame)))
+    return copies, out["stats"]
+
+
+def test_ipv4_fragments_share_their_flows_vlan_and_follow_port_filters():
+    fwd, rev = ebpf.many_flows(families=(4,))
+    copies, _ = copies_in_turn(fwd + rev, vlans=[10, 11, 12, 13])
+    assert len(copies) == len(fwd + rev)
+    vlan_of = ebpf.vlans_by_address_pair(copies)
+    assert len(vlan_of) == 16
+    ebpf.assert_spread(vlan_of, families=(4,))
+
+    fwd, rev, match, miss = ebpf.port_fragments(families=(4,))
+    copies, s = copies_in_turn(fwd + rev, vlans=[30, 31], filter={"proto": "udp", "port": 5000})
+    assert sorted(data for _, data in copies) == sorted(raw(f) for f in match)
+    ebpf.vlans_by_address_pair(copies)
+    assert (s["seen"], s["mirrored"], s["filtered"], s["errors"]) == (len(fwd + rev), len(match), len(miss), 0)

@@ -14,7 +14,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from scapy.all import (ARP, IP, UDP, TCP, ICMP, IPv6, Dot1Q, Ether, Raw, raw, wrpcap)
+from scapy.all import (ARP, IP, UDP, TCP, ICMP, IPv6, IPv6ExtHdrFragment, Dot1Q, Ether, Raw, fragment, fragment6,
+                       raw, wrpcap)
 
 from conftest import NATIVE_BUILD, PIN_ROOT, PYTHON
 
@@ -249,27 +250,129 @@ def test_sampling_mirrors_every_nth_matching_packet(topo):
     assert (st["seen"], st["mirrored"], st["sampled"], st["filtered"]) == (10, 3, 7, 0)
 
 
-def test_flow_hash_keeps_flows_together_and_spreads_them(topo):
+def macs(reply):
+    return dict(src=MAC_B, dst=MAC_A) if reply else dict(src=MAC_A, dst=MAC_B)
+
+
+def dgram4(src, dst, sport, dport, ident, reply=False, size=2500):
+    """A UDP datagram in three IPv4 fragments (1034, 1034 and 542 bytes)."""
+    return fragment(Ether(**macs(reply)) / IP(src=src, dst=dst, id=ident) / UDP(sport=sport, dport=dport) /
+                    Raw(b"d" * size), fragsize=1000)
+
+
+def dgram6(src, dst, sport, dport, ident, reply=False, size=2500):
+    """A UDP datagram in three IPv6 fragments."""
+    pkt = IPv6(src=src, dst=dst) / IPv6ExtHdrFragment(id=ident) / UDP(sport=sport, dport=dport) / Raw(b"d" * size)
+    return [Ether(**macs(reply)) / f for f in fragment6(pkt, 1000)]
+
+
+def addresses(i):
+    """Address pairs of flow i, varied in every byte that a hash might drop."""
+    return (f"10.1.{i}.{3 * i + 1}", f"10.{2 + i % 5}.{(7 * i) % 256}.{i + 9}",
+            f"2001:db8:{i % 3 + 1}::{i:x}:1", f"2001:db8:2:{(5 * i) % 97:x}::{i + 9:x}")
+
+
+def address_pair(frame):
+    p = Ether(frame)
+    ip = p[IP] if IP in p else p[IPv6]
+    return frozenset([ip.src, ip.dst])
+
+
+def many_flows(pairs=16, families=(4, 6)):
+    """Frames (A to B, B to A) of many address pairs: unfragmented packets with several port pairs and
+    fragmented UDP datagrams, both directions."""
+    fwd, rev = [], []
+    for i in range(pairs):
+        a4, b4, a6, b6 = addresses(i)
+        if 4 in families:
+            fwd += [udp(a4, b4, 1000 + i, 5000), udp(a4, b4, 2000 + i, 6000)]
+            fwd += dgram4(a4, b4, 1000 + i, 5000, 100 + i)
+            rev += [udp(b4, a4, 5000, 1000 + i, mac_src=MAC_B, mac_dst=MAC_A)]
+            rev += dgram4(b4, a4, 5000, 1000 + i, 200 + i, reply=True)
+        if 6 in families:
+            fwd += [v6udp(a6, b6, 1000 + i, 53)] + dgram6(a6, b6, 1000 + i, 53, 0x10000 + i)
+            rev += dgram6(b6, a6, 53, 1000 + i, 0x20000 + i, reply=True)
+            rev += [v6udp(b6, a6, 53, 1000 + i, mac_src=MAC_B, mac_dst=MAC_A)]
+    return fwd, rev
+
+
+def vlans_by_address_pair(copies):
+    """{address pair: VLANs its copies took}, asserting one VLAN per pair."""
+    vlan_of = {}
+    for vid, data in copies:
+        vlan_of.setdefault(address_pair(data), set()).add(vid)
+    split = {tuple(pair): v for pair, v in vlan_of.items() if len(v) > 1}
+    assert not split, f"address pairs on several VLANs: {split}"
+    return {pair: next(iter(v)) for pair, v in vlan_of.items()}
+
+
+def assert_spread(vlan_of, families=(4, 6)):
+    for family in families:
+        used = {v for pair, v in vlan_of.items() if (":" in next(iter(pair))) == (family == 6)}
+        assert len(used) >= 3, f"IPv{family} address pairs used only VLANs {used}"
+
+
+def port_fragments(families=(4, 6)):
+    """For a session 'proto udp port 5000': frames (A to B, B to A), those it matches, those it filters.
+    Fragmented requests to 5000 and replies from it (matched whole), other ports on the same addresses,
+    later fragments without their first or before it, and a datagram reusing a matched one's id."""
+    match, miss, fwd, rev = [], [], [], []
+    dgram = {4: dgram4, 6: dgram6}
+    for i in range(6):
+        for fam in families:
+            a, b = addresses(i)[0:2] if fam == 4 else addresses(i)[2:4]
+            req = dgram[fam](a, b, 1000 + i, 5000, 300 + 10 * i + fam)
+            rep = dgram[fam](b, a, 5000, 1000 + i, 400 + 10 * i + fam, reply=True)
+            # Same addresses, other ports (and ids): every fragment filtered.
+            other = dgram[fam](a, b, 1000 + i, 6000, 700 + 10 * i + fam)
+            other_rep = dgram[fam](b, a, 7000, 1000 + i, 800 + 10 * i + fam, reply=True)
+            single = udp(a, b, 1000 + i, 5000) if fam == 4 else v6udp(a, b, 1000 + i, 5000)
+            fwd += req + other + [single]
+            rev += rep + other_rep
+            match += req + rep + [single]
+            miss += other + other_rep
+    for fam in families:
+        a, b = addresses(9)[0:2] if fam == 4 else addresses(9)[2:4]
+        # Later fragments without their first; later fragments before their first (only the first matches).
+        orphans, late = dgram[fam](a, b, 1, 5000, 900)[1:], dgram[fam](a, b, 1, 5000, 901)
+        # A datagram reusing a matched one's id: its first fragment does not match and removes the note.
+        noted, reused = dgram[fam](a, b, 2, 5000, 902), dgram[fam](a, b, 2, 6000, 902)
+        fwd += orphans + late[1:] + late[:1] + noted + reused
+        match += late[:1] + noted
+        miss += orphans + late[1:] + reused
+    return fwd, rev, match, miss
+
+
+def test_flow_hash_keeps_flows_and_datagrams_together_and_spreads_them(topo):
+    """Every packet of an address pair (both directions, any ports) and every fragment of a datagram, IPv4 and
+    IPv6, on one VLAN; many address pairs over several VLANs; a non-IP frame on the lowest."""
     vlans = [10, 11, 12, 13]
     topo.ctl("attach", "svc0", "session", "5", "tunnel", "tun0", "vlan", ",".join(map(str, vlans)))
-    flows = range(40)
-    fwd = [a2b(i) for i in flows] + [a2b(i) for i in flows]
-    rev = [b2a(i) for i in flows]
+    fwd, rev = many_flows()
     non_ip = Ether(src=MAC_A, dst=MAC_B, type=0x88b5) / Raw(b"not ip" * 10)
-    _, _, copies = topo.exchange(fwd + [non_ip], rev)
-    vlan_of = {}
-    for vid, data in copies_of(copies):
-        p = Ether(data)
-        if IP not in p:
-            assert data == raw(non_ip) and vid == vlans[0]
-            continue
-        flow = frozenset([(p[IP].src, p[UDP].sport), (p[IP].dst, p[UDP].dport)])
-        vlan_of.setdefault(flow, set()).add(vid)
-    assert len(vlan_of) == len(flows)
-    assert all(len(v) == 1 for v in vlan_of.values()), "a flow's copies took several VLANs"
-    used = {next(iter(v)) for v in vlan_of.values()}
-    assert len(used) >= 3, f"40 flows used only VLANs {used}"
+    at_b, at_a, copies = topo.exchange(fwd + [non_ip], rev)
+    assert [raw(p) for p in at_b] == [raw(f) for f in fwd + [non_ip]]
+    assert [raw(p) for p in at_a] == [raw(f) for f in rev]
+    got = copies_of(copies)
+    assert sorted(data for _, data in got) == sorted(raw(f) for f in fwd + rev + [non_ip])
+    assert [vid for vid, data in got if data == raw(non_ip)] == [vlans[0]]
+    vlan_of = vlans_by_address_pair([(vid, data) for vid, data in got if data != raw(non_ip)])
+    assert len(vlan_of) == 32
+    assert_spread(vlan_of)
     assert topo.stats(5)["mirrored"] == len(fwd) + len(rev) + 1
+
+
+def test_port_filters_follow_a_datagram_from_its_first_fragment(topo):
+    """A later fragment is mirrored when its datagram's first fragment matched the port filter (noted in the
+    fragment table), filtered when it did not or was not seen first; counters exact, both families."""
+    topo.ctl("attach", "svc0", "session", "3", "tunnel", "tun0", "vlan", "30,31", "proto", "udp", "port", "5000")
+    fwd, rev, match, miss = port_fragments()
+    _, _, copies = topo.exchange(fwd, rev)
+    got = copies_of(copies)
+    assert sorted(data for _, data in got) == sorted(raw(f) for f in match)
+    vlans_by_address_pair(got)
+    st = topo.stats(3)
+    assert (st["seen"], st["mirrored"], st["filtered"], st["errors"]) == (len(fwd + rev), len(match), len(miss), 0)
 
 
 def test_snaplen_truncates_copies_only(topo):
@@ -495,10 +598,15 @@ def test_names_starting_with_a_dash_are_refused(topo):
     assert topo.show() == []
 
 
-def test_help_states_the_fragment_and_gso_rules():
+def test_help_states_the_hash_fragment_and_gso_rules():
     r = subprocess.run([MTAPCTL, "--help"], capture_output=True, text=True, check=True)
     text = " ".join(r.stdout.split())
-    assert "port filters match first fragments only" in text
+    assert "symmetric hash of its source and destination addresses and protocol" in text
+    assert "every fragment of a datagram (IPv4, IPv6) take one VLAN" in text
+    assert "Flows spread by address pair, not port pair" in text
+    assert "port parts match a datagram's first fragment" in text and "fragment table" in text
+    assert "later fragments of a noted datagram match too" in text and "counts as filtered" in text
+    assert "net, host" in text and "port: the source or the destination port" in text
     assert "GSO packets" in text and "counted once" in text and "oversized" in text
     assert "may not start with '-'" in text
 
