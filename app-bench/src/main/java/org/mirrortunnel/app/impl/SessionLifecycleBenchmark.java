@@ -45,6 +45,7 @@ public class SessionLifecycleBenchmark {
     public void setUp() {
         MockIdGenerator.cleanBind();
         ctx = new MirrorTestContext();
+        ctx.intents.cluster().logRequests(false);
         ctx.addConnectedAgents("src", "mon");
         for (int i = 0; i < existing; i++) {
             ctx.addAgent("host-" + i, "");
@@ -72,7 +73,6 @@ public class SessionLifecycleBenchmark {
                 || ctx.store.claims().size() != 3 * existing || !ctx.intents.cluster().installed().isEmpty()) {
             throw new IllegalStateException("sessions, claims or intents leaked");
         }
-        ctx.intents.cluster().clearLog();
     }
 
     @TearDown(Level.Trial)

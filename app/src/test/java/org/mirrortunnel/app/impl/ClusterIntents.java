@@ -28,6 +28,7 @@ public final class ClusterIntents {
     private final Map<Key, IntentState> states = new ConcurrentHashMap<>();
     private final Queue<String> log = new ConcurrentLinkedQueue<>();
     private final List<IntentListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean logging = true;
 
     /**
      * Returns one node's intent service.
@@ -79,6 +80,22 @@ public final class ClusterIntents {
         log.clear();
     }
 
+    /**
+     * Stops or starts logging requests: a benchmark's millions of requests would otherwise stay in memory and
+     * charge the garbage collector's work on them to the app.
+     *
+     * @param on whether to log
+     */
+    public void logRequests(boolean on) {
+        logging = on;
+    }
+
+    private void record(String nodeName, String op, Key key) {
+        if (logging) {
+            log.add(nodeName + " " + op + " " + key);
+        }
+    }
+
     /** One node's view: the shared intents, its requests logged under its name. */
     public final class NodeIntents extends IntentServiceAdapter {
         private final String nodeName;
@@ -98,14 +115,14 @@ public final class ClusterIntents {
 
         @Override
         public void submit(Intent intent) {
-            log.add(nodeName + " submit " + intent.key());
+            record(nodeName, "submit", intent.key());
             intents.put(intent.key(), intent);
             states.put(intent.key(), IntentState.INSTALLED);
         }
 
         @Override
         public void withdraw(Intent intent) {
-            log.add(nodeName + " withdraw " + intent.key());
+            record(nodeName, "withdraw", intent.key());
             if (intents.containsKey(intent.key())) {
                 states.put(intent.key(), IntentState.WITHDRAWN);
                 IntentEvent event = new IntentEvent(IntentEvent.Type.WITHDRAWN, intents.get(intent.key()));
@@ -115,7 +132,7 @@ public final class ClusterIntents {
 
         @Override
         public void purge(Intent intent) {
-            log.add(nodeName + " purge " + intent.key());
+            record(nodeName, "purge", intent.key());
             if (states.get(intent.key()) == IntentState.WITHDRAWN) {
                 intents.remove(intent.key());
                 states.remove(intent.key());
