@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import static org.mirrortunnel.app.api.MirrorException.Reason.INVALID;
 
@@ -297,7 +296,6 @@ public final class MirrorSession {
         private static final int MAX_SNAPLEN = 65535;
         /** The agent's limit of VLANs per binding. */
         public static final int MAX_VLANS = 8;
-        private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
         private MirrorSessionId id;
         private String name;
@@ -521,7 +519,7 @@ public final class MirrorSession {
          * @throws MirrorException when a part is missing or out of range
          */
         public MirrorSession build() {
-            if (name == null || !NAME.matcher(name).matches()) {
+            if (!Tokens.valid(name, 64, "._-")) {
                 throw new MirrorException(INVALID, "name",
                         "name must be 1..64 characters of [A-Za-z0-9._-], not '" + name + "'");
             }
@@ -537,8 +535,7 @@ public final class MirrorSession {
                 throw new MirrorException(INVALID, "snaplen",
                         "snaplen must be 64..65535 (or 0 for whole frames), not " + snaplen);
             }
-            if (vlans.size() > MAX_VLANS || vlans.stream().anyMatch(v -> v < 1 || v > 4094)
-                    || Set.copyOf(vlans).size() != vlans.size()) {
+            if (!validVlans(vlans)) {
                 throw new MirrorException(INVALID, "vlans",
                         "VLANs must be at most " + MAX_VLANS + " distinct ids in 1..4094, not "
                         + vlans);
@@ -548,6 +545,19 @@ public final class MirrorSession {
             Objects.requireNonNull(filter, "filter");
             Objects.requireNonNull(adminState, "adminState");
             return new MirrorSession(this);
+        }
+
+        private static boolean validVlans(List<Integer> vlans) {
+            if (vlans.size() > MAX_VLANS) {
+                return false;
+            }
+            for (int i = 0; i < vlans.size(); i++) {
+                int v = vlans.get(i);
+                if (v < 1 || v > 4094 || vlans.subList(0, i).contains(v)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

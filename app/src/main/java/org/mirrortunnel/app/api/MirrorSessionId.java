@@ -2,15 +2,11 @@ package org.mirrortunnel.app.api;
 
 import org.onlab.util.Identifier;
 
-import java.util.regex.Pattern;
-
 /**
  * Identity of a mirror session; also the binding id on every agent, so it follows the agent's rule:
  * 1..64 characters of [A-Za-z0-9._:-].
  */
 public final class MirrorSessionId extends Identifier<String> {
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-
     private MirrorSessionId(String id) {
         super(id);
     }
@@ -23,7 +19,7 @@ public final class MirrorSessionId extends Identifier<String> {
      * @throws MirrorException when the string is not a valid id
      */
     public static MirrorSessionId of(String id) {
-        if (id == null || !VALID.matcher(id).matches()) {
+        if (!Tokens.valid(id, 64, "._:-")) {
             throw new MirrorException("session id must be 1..64 characters of [A-Za-z0-9._:-], not '" + id + "'");
         }
         return new MirrorSessionId(id);

@@ -7,6 +7,7 @@ import org.mirrortunnel.app.api.MirrorEndpoint;
 import org.mirrortunnel.app.api.MirrorException;
 import org.mirrortunnel.app.api.MirrorResource;
 import org.mirrortunnel.app.api.MirrorSession;
+import org.mirrortunnel.app.api.MirrorStore;
 import org.mirrortunnel.app.api.MonitorPoint;
 import org.mirrortunnel.app.api.TapAt;
 import org.mirrortunnel.app.api.TapPoint;
@@ -16,13 +17,9 @@ import org.onosproject.net.Host;
 import org.onosproject.net.host.HostService;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.mirrortunnel.app.api.MirrorException.Reason.CONFLICT;
@@ -36,15 +33,19 @@ import static org.mirrortunnel.app.api.MirrorException.Reason.CONFLICT;
  */
 final class EndpointResolver {
     private final HostService hostService;
-    private final Function<String, Optional<AgentStatus>> agents;
-    private final Collection<AgentStatus> allAgents;
+    private final MirrorStore store;
     private final Map<String, AgentEndpoint> endpoints;
 
-    EndpointResolver(HostService hostService, Collection<AgentStatus> allAgents,
-                     Map<String, AgentEndpoint> endpoints) {
+    /**
+     * Creates a resolver of one request.
+     *
+     * @param hostService ONOS's hosts
+     * @param store       the agents' inventories
+     * @param endpoints   the agents' network config by agent id
+     */
+    EndpointResolver(HostService hostService, MirrorStore store, Map<String, AgentEndpoint> endpoints) {
         this.hostService = hostService;
-        this.allAgents = allAgents;
-        this.agents = id -> allAgents.stream().filter(a -> a.agentId().equals(id)).findFirst();
+        this.store = store;
         this.endpoints = endpoints;
     }
 
@@ -68,27 +69,51 @@ final class EndpointResolver {
             boolean backEnd = session.tapAt() == TapAt.BACK_END;
             // the back end's tunnel is in the namespace of the veth's peer, which the inventory does not name:
             // any other namespace, the host's own (where a vSwitch sits) first; the agent checks it
-            List<VfId> allowed = inventory(agentId).stream()
-                    .filter(vf -> vf.role() == AgentVf.Role.TUNNEL && vf.netns().equals(netns) != backEnd)
-                    .sorted(Comparator.comparing(vf -> !vf.netns().isEmpty()))
-                    .map(AgentVf::vf).collect(Collectors.toList());
             List<VfId> candidates = new ArrayList<>();
             if (before != null) {
-                before.tapPoints().stream().filter(p -> p.agentId().equals(agentId) && p.netns().equals(netns)
-                        && p.ifname().equals(ifname) && allowed.contains(p.tunnel()))
-                        .forEach(p -> candidates.add(p.tunnel()));
+                for (TapPoint p : before.tapPoints()) {
+                    if (p.agentId().equals(agentId) && p.netns().equals(netns) && p.ifname().equals(ifname)) {
+                        candidates.add(p.tunnel());
+                    }
+                }
             }
-            candidates.addAll(allowed);
-            VfId tunnel = candidates.stream().distinct()
-                    .filter(vf -> points.stream().noneMatch(p -> p.agentId().equals(agentId) && p.tunnel().equals(vf)))
-                    .filter(vf -> claims.claim(MirrorResource.tunnel(agentId, vf)).isEmpty())
-                    .findFirst()
-                    .orElseThrow(() -> new MirrorException(CONFLICT, "sources",
-                            "no free tunnel VF " + (backEnd ? "outside" : "in") + " namespace '" + netns
-                            + "' on agent " + agentId + " for source " + source));
+            List<VfId> allowed = new ArrayList<>();
+            List<VfId> elsewhere = new ArrayList<>();
+            for (AgentVf vf : inventory(agentId)) {
+                if (vf.role() == AgentVf.Role.TUNNEL && vf.netns().equals(netns) != backEnd) {
+                    (vf.netns().isEmpty() ? allowed : elsewhere).add(vf.vf());
+                }
+            }
+            allowed.addAll(elsewhere);
+            candidates.retainAll(allowed);
+            for (VfId vf : allowed) {
+                if (!candidates.contains(vf)) {
+                    candidates.add(vf);
+                }
+            }
+            VfId tunnel = null;
+            for (VfId vf : candidates) {
+                if (!usedBy(points, agentId, vf) && claims.claim(MirrorResource.tunnel(agentId, vf)).isEmpty()) {
+                    tunnel = vf;
+                    break;
+                }
+            }
+            if (tunnel == null) {
+                throw new MirrorException(CONFLICT, "sources", "no free tunnel VF " + (backEnd ? "outside" : "in")
+                        + " namespace '" + netns + "' on agent " + agentId + " for source " + source);
+            }
             points.add(new TapPoint(agentId, netns, ifname, tunnel));
         }
         return points;
+    }
+
+    private static boolean usedBy(List<TapPoint> points, String agentId, VfId tunnel) {
+        for (TapPoint p : points) {
+            if (p.agentId().equals(agentId) && p.tunnel().equals(tunnel)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -110,17 +135,20 @@ final class EndpointResolver {
 
     private MonitorPoint monitorOfPort(MirrorEndpoint monitor) {
         String agentId = monitor.agentId().orElseThrow();
-        return inventory(agentId).stream()
-                .filter(vf -> vf.role() == AgentVf.Role.MONITOR && vf.ifname().equals(monitor.ifname().get())
-                        && (monitor.netns().get().isEmpty() || vf.netns().equals(monitor.netns().get())))
-                .findFirst().map(vf -> new MonitorPoint(agentId, vf.vf()))
-                .orElseThrow(() -> new MirrorException("agent " + agentId + " has no monitor VF "
-                        + monitor.ifname().get()));
+        String ifname = monitor.ifname().orElseThrow();
+        String netns = monitor.netns().orElseThrow();
+        for (AgentVf vf : inventory(agentId)) {
+            if (vf.role() == AgentVf.Role.MONITOR && vf.ifname().equals(ifname)
+                    && (netns.isEmpty() || vf.netns().equals(netns))) {
+                return new MonitorPoint(agentId, vf.vf());
+            }
+        }
+        throw new MirrorException("agent " + agentId + " has no monitor VF " + ifname);
     }
 
     private MonitorPoint monitorOfHost(MirrorEndpoint monitor) {
         Set<MacAddress> macs = macsOf(monitor);
-        for (AgentStatus agent : allAgents) {
+        for (AgentStatus agent : store.getAgents()) {
             for (AgentVf vf : agent.vfs()) {
                 if (vf.role() == AgentVf.Role.MONITOR && !vf.mac().isEmpty()
                         && macs.contains(MacAddress.valueOf(vf.mac()))) {
@@ -159,7 +187,7 @@ final class EndpointResolver {
     }
 
     private List<AgentVf> inventory(String agentId) {
-        return agents.apply(agentId).map(AgentStatus::vfs).orElseThrow(() -> new MirrorException(
+        return store.getAgent(agentId).map(AgentStatus::vfs).orElseThrow(() -> new MirrorException(
                 "agent " + agentId + " has not reported its inventory (is it in the network config and reachable?)"));
     }
 }

@@ -11,13 +11,14 @@ import org.onosproject.net.intent.IntentState;
 import org.onosproject.net.intent.Key;
 import org.slf4j.Logger;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -62,7 +63,7 @@ final class IntentReconciler {
 
     /**
      * Brings one session's intents up to date after a change, when this node owns it: the intents its new
-     * version needs, and those its previous version needed or this node submitted for it are checked.
+     * version needs, and those its previous version could have needed or this node submitted for it are checked.
      *
      * @param sessionId the session's id
      * @param session   the session as stored now, null when it is gone
@@ -73,8 +74,15 @@ final class IntentReconciler {
             forget(Set.of(sessionId));
             return;
         }
-        List<Intent> present = previous == null ? List.of() : neededKeys(previous).stream()
-                .map(intents::getIntent).filter(Objects::nonNull).collect(Collectors.toList());
+        List<Intent> present = new ArrayList<>();
+        if (previous != null) {
+            for (Key key : RemoteDelivery.possibleKeys(appId, previous)) {
+                Intent intent = intents.getIntent(key);
+                if (intent != null) {
+                    present.add(intent);
+                }
+            }
+        }
         apply(sessionId, session == null ? List.of() : wanted(session), present);
     }
 
@@ -134,14 +142,6 @@ final class IntentReconciler {
         }
     }
 
-    private Set<Key> neededKeys(MirrorSession session) {
-        try {
-            return RemoteDelivery.keysFor(appId, session, endpoints.get());
-        } catch (MirrorException e) {
-            return Set.of();
-        }
-    }
-
     private void apply(String sessionId, List<Intent> wanted, List<Intent> present) {
         Map<Key, Intent> mine = submitted.computeIfAbsent(sessionId, k -> new HashMap<>());
         Set<Key> keep = new HashSet<>();
@@ -153,14 +153,18 @@ final class IntentReconciler {
             }
         }
         Map<Key, Intent> stale = new HashMap<>();
-        present.stream().filter(i -> !keep.contains(i.key())).forEach(i -> stale.put(i.key(), i));
-        mine.entrySet().removeIf(e -> {
-            boolean gone = !keep.contains(e.getKey());
-            if (gone) {
-                stale.put(e.getKey(), e.getValue());
+        for (Intent i : present) {
+            if (!keep.contains(i.key())) {
+                stale.put(i.key(), i);
             }
-            return gone;
-        });
+        }
+        for (Iterator<Map.Entry<Key, Intent>> it = mine.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Key, Intent> e = it.next();
+            if (!keep.contains(e.getKey())) {
+                stale.put(e.getKey(), e.getValue());
+                it.remove();
+            }
+        }
         if (mine.isEmpty()) {
             submitted.remove(sessionId);
         }

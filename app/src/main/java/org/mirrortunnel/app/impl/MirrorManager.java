@@ -326,7 +326,7 @@ public class MirrorManager extends AbstractListenerManager<MirrorEvent, MirrorLi
     }
 
     private MirrorSession resolve(MirrorSession session, MirrorSession before, ResourceClaims claims) {
-        EndpointResolver resolver = new EndpointResolver(hostService, store.getAgents(), endpoints());
+        EndpointResolver resolver = new EndpointResolver(hostService, store, endpoints());
         return session.toBuilder().tapPoints(resolver.tapPoints(session, before, claims))
                 .monitorPoints(resolver.monitorPoints(session)).build();
     }

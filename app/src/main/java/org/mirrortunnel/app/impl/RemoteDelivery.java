@@ -16,13 +16,11 @@ import org.onosproject.net.intent.Key;
 import org.onosproject.net.intent.SinglePointToMultiPointIntent;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The intents that carry a session's copies across the fabric, as ONOS's own
@@ -49,7 +47,8 @@ final class RemoteDelivery {
         List<Intent> intents = new ArrayList<>();
         for (Delivery d : deliveries(session, endpoints)) {
             for (int vlan : session.vlans()) {
-                intents.add(SinglePointToMultiPointIntent.builder().appId(appId).key(key(appId, session, d, vlan))
+                intents.add(SinglePointToMultiPointIntent.builder().appId(appId)
+                        .key(key(appId, session, d.source, vlan))
                         .selector(DefaultTrafficSelector.builder().matchVlanId(VlanId.vlanId((short) vlan)).build())
                         .treatment(DefaultTrafficTreatment.emptyTreatment())
                         .filteredIngressPoint(d.ingress).filteredEgressPoints(d.egress).build());
@@ -59,18 +58,21 @@ final class RemoteDelivery {
     }
 
     /**
-     * Returns the keys of the intents a session needs, without building them.
+     * Returns the keys of every intent a session can have needed, whatever the network config said: one per
+     * source host with a monitor on another host and session VLAN.
      *
-     * @param appId     the app
-     * @param session   session with VLANs and resolved endpoints
-     * @param endpoints agents' network config by agent id
+     * @param appId   the app
+     * @param session session with VLANs and resolved endpoints
      * @return intent keys
-     * @throws MirrorException when a host on the way has no uplink in the network config
      */
-    static Set<Key> keysFor(ApplicationId appId, MirrorSession session, Map<String, AgentEndpoint> endpoints) {
-        Set<Key> keys = new HashSet<>();
-        for (Delivery d : deliveries(session, endpoints)) {
-            session.vlans().forEach(vlan -> keys.add(key(appId, session, d, vlan)));
+    static List<Key> possibleKeys(ApplicationId appId, MirrorSession session) {
+        List<Key> keys = new ArrayList<>();
+        for (String source : sourceAgents(session)) {
+            if (hasRemoteMonitor(session, source)) {
+                for (int vlan : session.vlans()) {
+                    keys.add(key(appId, session, source, vlan));
+                }
+            }
         }
         return keys;
     }
@@ -86,24 +88,22 @@ final class RemoteDelivery {
         deliveries(session, endpoints);
     }
 
-    private static Key key(ApplicationId appId, MirrorSession session, Delivery d, int vlan) {
-        return Key.of(session.id().id() + "/" + d.source + "/" + vlan, appId);
+    private static Key key(ApplicationId appId, MirrorSession session, String sourceAgent, int vlan) {
+        return Key.of(session.id().id() + "/" + sourceAgent + "/" + vlan, appId);
     }
 
     /** For each source host with a monitor on another host: its uplink and the monitor hosts' uplinks. */
     private static List<Delivery> deliveries(MirrorSession session, Map<String, AgentEndpoint> endpoints) {
         List<Delivery> deliveries = new ArrayList<>();
-        Set<String> sourceAgents = new TreeSet<>();
-        session.tapPoints().stream().map(TapPoint::agentId).forEach(sourceAgents::add);
-        for (String source : sourceAgents) {
+        for (String source : sourceAgents(session)) {
+            if (!hasRemoteMonitor(session, source)) {
+                continue;
+            }
             Set<FilteredConnectPoint> egress = new LinkedHashSet<>();
             for (MonitorPoint m : session.monitorPoints()) {
                 if (!m.agentId().equals(source)) {
                     egress.add(new FilteredConnectPoint(uplink(endpoints, m.agentId())));
                 }
-            }
-            if (egress.isEmpty()) {
-                continue;
             }
             FilteredConnectPoint ingress = new FilteredConnectPoint(uplink(endpoints, source));
             egress.remove(ingress);
@@ -112,6 +112,27 @@ final class RemoteDelivery {
             }
         }
         return deliveries;
+    }
+
+    /** The session's source hosts, each once, in order of their ids. */
+    private static List<String> sourceAgents(MirrorSession session) {
+        List<String> agents = new ArrayList<>();
+        for (TapPoint p : session.tapPoints()) {
+            if (!agents.contains(p.agentId())) {
+                agents.add(p.agentId());
+            }
+        }
+        agents.sort(null);
+        return agents;
+    }
+
+    private static boolean hasRemoteMonitor(MirrorSession session, String sourceAgent) {
+        for (MonitorPoint m : session.monitorPoints()) {
+            if (!m.agentId().equals(sourceAgent)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One source host's share: where its copies enter the fabric and where they leave it. */

@@ -2,7 +2,7 @@ package org.mirrortunnel.app.store;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
-import com.google.common.collect.ImmutableSet;
+
 import org.mirrortunnel.app.api.AdminState;
 import org.mirrortunnel.app.api.AgentStatus;
 import org.mirrortunnel.app.api.AgentVf;
@@ -43,7 +43,9 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -196,8 +198,13 @@ public class DistributedMirrorStore extends AbstractStore<MirrorEvent, MirrorSto
 
     @Override
     public Set<Integer> allocatedVlans() {
-        return claims.keySet().stream().filter(r -> r.kind() == MirrorResource.Kind.VLAN).map(MirrorResource::vlan)
-                .collect(ImmutableSet.toImmutableSet());
+        Set<Integer> vlans = new HashSet<>();
+        for (MirrorResource r : claims.keySet()) {
+            if (r.kind() == MirrorResource.Kind.VLAN) {
+                vlans.add(r.vlan());
+            }
+        }
+        return Collections.unmodifiableSet(vlans);
     }
 
     @Override
