@@ -4,6 +4,7 @@
 #include "mt.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 
@@ -18,7 +19,7 @@ static void usage(void)
 static int attach_variant(struct tap_min_bpf *skel, struct mt_hook *h, const char *variant, int tun)
 {
 	struct mt_hook th = *h;
-	char pin[4096];
+	char pin[PATH_MAX];
 	int err;
 
 	if (!strcmp(variant, "tag"))
@@ -31,7 +32,9 @@ static int attach_variant(struct tap_min_bpf *skel, struct mt_hook *h, const cha
 	th.pin = pin;
 	th.prio = h->prio + 1;
 	err = mt_hook_attach(&th, bpf_program__fd(skel->progs.tap_min_tunnel));
-	return err ?: mt_hook_attach(h, bpf_program__fd(skel->progs.tap_min_cb));
+	if (!err && (err = mt_hook_attach(h, bpf_program__fd(skel->progs.tap_min_cb))))
+		mt_hook_detach(&th);
+	return err;
 }
 
 int main(int argc, char **argv)
