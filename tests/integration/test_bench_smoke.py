@@ -108,3 +108,21 @@ def test_interrupted_run_removes_everything_it_made():
     assert bench_namespaces(proc.pid) == []
     assert processes_naming(namespaces) == []
     assert not (NIC_STATE / f"mtb{proc.pid % 0x10000:04x}").exists(), "the emulated NIC was left behind"
+
+
+def test_minimal_tap_variants_deliver_their_copies_and_leave_nothing():
+    configs = ["baseline", "tap-min", "tap-min-cb", "tap-min-untagged"]
+    proc = subprocess.Popen([str(BENCH), "--quick", "--json", "--ovs-rounds", "0", "--tcp-rounds", "0",
+                             "--configs", ",".join(configs)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert bench_namespaces(proc.pid) == []
+    par = json.loads(out)["parallel"]
+    assert [c["name"] for c in par["configs"]] == configs
+    for c in par["configs"][1:]:
+        assert c["received_share"] > 0.9, c
+        assert c["delivery_share"] > 0.9, c
+    pins = Path("/sys/fs/bpf/mirrortunnel/bench")
+    assert not pins.is_dir() or not any(p.name.startswith(f"mt-bench-{proc.pid % 0x10000:04x}-")
+                                        for p in pins.iterdir())
