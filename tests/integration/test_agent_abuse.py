@@ -284,3 +284,35 @@ def test_a_disable_acknowledged_just_before_a_kill9_holds_after_the_restart(agen
     assert al.vf(1)["link_state"] == "disable"
     time.sleep(0.3)
     assert copies(al, lab) == 0
+
+
+def test_a_tap_session_made_by_hand_on_a_wanted_tunnel_is_refused_before_the_host_changes(agent4):
+    """A session made with mtapctl outside the agent sends to tun1 (VF 3) from svc0: a binding that wants tun1
+    on svc1 would share the tunnel (its link state would switch the other's copies), so it is refused before
+    any write. The agent's own bindings and updates on other tunnels go on, and tun1 is free once the session
+    is gone."""
+    al, _ = agent4
+    pf, nsf = al.pf, al.nsf
+    subprocess.run([MTAPCTL, "-n", nsf, "attach", "svc0", "session", "42", "tunnel", "tun1", "vlan", "310"],
+                   check=True)
+    b2 = ["apply", "b2", "--source", f"{nsf}/svc1", "--tunnel", f"{pf}/3", "--vlan", "300", "--monitor", f"{pf}/2"]
+
+    with HostReader(al) as reader:
+        error = refused(al, b2, "FAILED_PRECONDITION")
+
+    assert f"TAP session 42 on port {nsf}/svc0" in error, error
+    assert reader.reads > 20, "the reader polled during the request"
+    assert len(reader.seen) == 1, f"the host changed during the refused request: {reader.seen}"
+    assert al.sessions() == [("svc0", 42)]
+    assert al.ctl("list").stdout.strip() == ""
+
+    al.apply_s1()  # svc0 as a source again, with the agent's own tunnel tun0 beside the session on tun1
+    r = al.ctl("apply", "s1", "--source", f"{nsf}/svc0", "--tunnel", f"{pf}/1", "--vlan", "101",
+               "--monitor", f"{pf}/2", "--direction", "rx")
+    assert "s1 active" in r.stdout, r.stdout
+    assert sorted(al.sessions()) == [("svc0", 1), ("svc0", 42)]
+    assert al.vf(2)["vlan_mirror"] == "101"
+
+    subprocess.run([MTAPCTL, "-n", nsf, "detach", "svc0", "session", "42"], check=True)
+    assert "b2 active" in al.ctl(*b2).stdout
+    assert sorted(al.sessions()) == [("svc0", 1), ("svc1", 1)]

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,6 +14,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.mirrortunnel.agent.api.v1.Binding;
 import org.mirrortunnel.agent.api.v1.Direction;
 import org.mirrortunnel.agent.api.v1.MonitorPort;
@@ -63,7 +65,7 @@ final class Planner {
             checkConflicts(after, others);
             List<Step> links = new ArrayList<>();
             Set<Owned.VlanClaim> vlans = monitorSteps(after, known, prior, mirrorReads, steps);
-            Set<Owned.TunnelClaim> tunnels = tunnelSteps(after, known, prior, steps, links);
+            Set<Owned.TunnelClaim> tunnels = tunnelSteps(after, known, prior, others, steps, links);
             Set<Owned.TapClaim> taps = tapSteps(after, known, prior, others, steps);
             steps.addAll(links); // the link comes up once everything behind it is in place
             claims = new Owned(taps, vlans, tunnels);
@@ -149,14 +151,14 @@ final class Planner {
                 new Step.VlanChange(vf, false, vlans));
     }
 
-    private Set<Owned.TunnelClaim> tunnelSteps(Binding after, Binding known, Owned prior, List<Step> steps,
-            List<Step> links) {
+    private Set<Owned.TunnelClaim> tunnelSteps(Binding after, Binding known, Owned prior, Collection<Entry> others,
+            List<Step> steps, List<Step> links) {
         Set<Owned.TunnelClaim> claims = new TreeSet<>();
         for (VfId t : tunnelsOf(after)) {
             requireCapabilities(t, Capability.LOOPBACK, Capability.LINK_STATE);
             Optional<Owned.TunnelClaim> owned = prior.tunnels().stream().filter(c -> c.vfId().equals(t)).findFirst();
             if (owned.isEmpty()) {
-                requireUntappedNetdev(t);
+                requireNoForeignSessions(t, requireUntappedNetdev(t), prior, others);
             }
             Owned.TunnelClaim claim = owned.orElseGet(() -> new Owned.TunnelClaim(t.pf(), t.vf(),
                     read(() -> nic.loopback(t)), read(() -> nic.linkState(t))));
@@ -173,7 +175,7 @@ final class Planner {
     }
 
     /** The TAP sends copies to the tunnel's netdev: it must be where the inventory says, and not tapped itself. */
-    private void requireUntappedNetdev(VfId t) {
+    private Inventory.Vf requireUntappedNetdev(VfId t) {
         Inventory.Vf vf = inventory.get(t).orElseThrow(() -> precondition("tunnel VF " + t + " is gone from the NIC"));
         Set<Integer> tapped;
         try {
@@ -184,6 +186,24 @@ final class Planner {
         }
         if (!tapped.isEmpty()) {
             throw precondition("tunnel VF " + t + " (" + vf.ifname() + ") is itself tapped by TAP sessions " + tapped);
+        }
+        return vf;
+    }
+
+    /**
+     * A TAP session the agent does not own (made by hand) that already sends to the tunnel would share it: the
+     * tunnel's link state would switch its copies too. Sessions of the agent's bindings, this one's included,
+     * are its own.
+     */
+    private void requireNoForeignSessions(VfId t, Inventory.Vf vf, Owned prior, Collection<Entry> others) {
+        Set<TapDriver.SessionAt> ours = new HashSet<>();
+        Stream.concat(Stream.of(prior), others.stream().map(Entry::owned)).flatMap(o -> o.taps().stream())
+                .forEach(c -> ours.add(new TapDriver.SessionAt(c.netns(), c.dev(), c.session())));
+        for (TapDriver.SessionAt s : read(() -> tap.tunnelUsers(vf.netns(), vf.ifname()))) {
+            if (!ours.contains(s)) {
+                throw precondition("tunnel VF " + t + " (" + vf.ifname() + ") already carries TAP session " + s.id()
+                        + " on port " + port(s.netns(), s.dev()) + ", which this agent does not own");
+            }
         }
     }
 
@@ -382,7 +402,11 @@ final class Planner {
     }
 
     private static String port(Owned.TapClaim c) {
-        return (c.netns().isEmpty() ? "" : c.netns() + "/") + c.dev();
+        return port(c.netns(), c.dev());
+    }
+
+    private static String port(String netns, String dev) {
+        return (netns.isEmpty() ? "" : netns + "/") + dev;
     }
 
     private static <T> T read(Supplier<T> reader) {

@@ -92,6 +92,18 @@ public final class TapRouter implements TapDriver {
         return at(netns, dev).sessions(netns, dev);
     }
 
+    /** The eBPF TAP's sessions in the namespace, and those of every DPDK NSF there. */
+    @Override
+    public List<SessionAt> tunnelUsers(String netns, String tunnel) {
+        List<SessionAt> users = new ArrayList<>(ebpf.tunnelUsers(netns, tunnel));
+        namespaces.forEach((nsf, at) -> {
+            if (at.equals(netns)) {
+                users.addAll(nsf.tunnelUsers(netns, tunnel));
+            }
+        });
+        return users;
+    }
+
     @Override
     public TapCounters stats(String netns, String dev, int id) {
         return at(netns, dev).stats(netns, dev, id);

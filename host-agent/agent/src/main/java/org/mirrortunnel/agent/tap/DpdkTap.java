@@ -232,6 +232,33 @@ public final class DpdkTap implements TapDriver {
         return ids;
     }
 
+    /** The NSF's sessions whose tunnel port is the device; an NSF that is not running has none. */
+    @Override
+    public List<SessionAt> tunnelUsers(String netns, String tunnel) {
+        JsonObject show;
+        try {
+            show = call(request("show"));
+        } catch (Gone gone) {
+            return List.of();
+        }
+        Set<String> ports = new TreeSet<>();
+        for (JsonElement t : show.getAsJsonArray("tunnels")) {
+            if (names(t.getAsJsonObject()).contains(tunnel)) {
+                ports.add(t.getAsJsonObject().get("tunnel").getAsString());
+            }
+        }
+        List<SessionAt> users = new ArrayList<>();
+        for (JsonElement p : show.getAsJsonArray("ports")) {
+            String dev = label(p.getAsJsonObject(), "port");
+            for (JsonElement s : p.getAsJsonObject().getAsJsonArray("sessions")) {
+                if (ports.contains(s.getAsJsonObject().get("tunnel").getAsString())) {
+                    users.add(new SessionAt(netns, dev, s.getAsJsonObject().get("session").getAsInt()));
+                }
+            }
+        }
+        return users;
+    }
+
     @Override
     public TapCounters stats(String netns, String dev, int id) {
         JsonObject r = request("stats", dev, id);

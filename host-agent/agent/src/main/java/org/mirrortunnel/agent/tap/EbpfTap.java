@@ -103,6 +103,20 @@ public final class EbpfTap implements TapDriver {
     }
 
     @Override
+    public List<SessionAt> tunnelUsers(String netns, String tunnel) {
+        List<SessionAt> users = new ArrayList<>();
+        for (JsonElement p : JsonParser.parseString(runner.check(command(netns, true, "show"))).getAsJsonArray()) {
+            String dev = p.getAsJsonObject().get("dev").getAsString();
+            for (JsonElement s : p.getAsJsonObject().getAsJsonArray("sessions")) {
+                if (s.getAsJsonObject().get("tunnel").getAsString().equals(tunnel)) {
+                    users.add(new SessionAt(netns, dev, s.getAsJsonObject().get("id").getAsInt()));
+                }
+            }
+        }
+        return users;
+    }
+
+    @Override
     public boolean tunnelCarrier(String netns, String dev, int id) {
         return show(netns, dev).stream().filter(s -> s.get("id").getAsInt() == id).findFirst()
                 .orElseThrow(() -> new ExecException("mtapctl shows no session " + id + " on " + dev))

@@ -1,5 +1,6 @@
 package org.mirrortunnel.agent.tap;
 
+import java.util.List;
 import java.util.Set;
 import org.mirrortunnel.agent.api.v1.TapCounters;
 
@@ -23,6 +24,13 @@ public interface TapDriver {
 
     /** Session ids present on a port. */
     Set<Integer> sessions(String netns, String dev);
+
+    /** A session on a port, named where it is. */
+    record SessionAt(String netns, String dev, int id) {
+    }
+
+    /** The sessions, on any port of the namespace, that send their copies to the tunnel device. */
+    List<SessionAt> tunnelUsers(String netns, String tunnel);
 
     TapCounters stats(String netns, String dev, int id);
 

@@ -325,6 +325,36 @@ class BindingManagerTest {
     }
 
     @Test
+    void aTapSessionMadeByHandOnTheWantedTunnelIsRefusedBeforeAnyWrite() {
+        host.sessions.put("ns-a/svc0#9", new TapSession("ns-a", "svc0", 9, "tun0", Direction.BOTH, List.of(7), 1, 0,
+                org.mirrortunnel.agent.api.v1.Filter.getDefaultInstance()));
+        String before = host.snapshot();
+
+        assertPrecondition(Bindings.binding("s1", "svc1", 1, 100).build(),
+                "tunnel VF pf0/1 (tun0) already carries TAP session 9 on port ns-a/svc0, which this agent does not own");
+
+        assertEquals(before, host.snapshot());
+        assertEquals(BindingState.ACTIVE, manager.apply(Bindings.binding("s1", "svc1", 3, 100).build()).getState());
+        assertEquals(BindingState.ACTIVE, manager.apply(Bindings.binding("s1", "svc0", 3, 101).build()).getState());
+    }
+
+    @Test
+    void theSessionsOfTheAgentsOwnBindingsAreNotForeign() {
+        host.sessions.put("ns-a/svc0#9", new TapSession("ns-a", "svc0", 9, "tun0", Direction.BOTH, List.of(7), 1, 0,
+                org.mirrortunnel.agent.api.v1.Filter.getDefaultInstance()));
+        Owned removing = new Owned(Set.of(new Owned.TapClaim("ns-a", "svc0", 9)), Set.of(), Set.of());
+        Planner planner = new Planner(Bindings.INVENTORY, host, host, host);
+
+        Planner.Plan plan = planner.plan(Bindings.binding("s1", "svc1", 1, 100).build(), null, Owned.NOTHING,
+                List.of(new Entry("old", null, removing, false, null)), new java.util.HashMap<>());
+        Planner.Plan update = planner.plan(Bindings.binding("s1", "svc1", 1, 100).build(), null, removing, List.of(),
+                new java.util.HashMap<>());
+
+        assertEquals(Set.of(new Owned.TapClaim("ns-a", "svc1", 1)), plan.claims().taps());
+        assertEquals(Set.of(new Owned.TapClaim("ns-a", "svc1", 1)), update.claims().taps());
+    }
+
+    @Test
     void syncWithASmallerSetRemovesTheRest() {
         manager.apply(Bindings.binding("s1", "svc0", 1, 100).build());
         manager.apply(Bindings.binding("s2", "svc1", 3, 200).build());

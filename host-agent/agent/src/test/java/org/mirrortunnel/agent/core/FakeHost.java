@@ -162,6 +162,12 @@ public final class FakeHost implements NicDriver, TapDriver, VethPeers {
     }
 
     @Override
+    public List<SessionAt> tunnelUsers(String netns, String tunnel) {
+        return sessions.values().stream().filter(s -> s.netns().equals(netns) && s.tunnel().equals(tunnel))
+                .map(s -> new SessionAt(s.netns(), s.dev(), s.id())).toList();
+    }
+
+    @Override
     public TapCounters stats(String netns, String dev, int id) {
         return TapCounters.newBuilder().setSeen(id).setMirrored(id).build();
     }

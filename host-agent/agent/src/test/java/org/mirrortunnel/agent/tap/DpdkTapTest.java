@@ -128,6 +128,15 @@ class DpdkTapTest {
     }
 
     @Test
+    void theSessionsOnATunnelGoByItsInterfaceAndAnNsfThatIsGoneHasNone() throws IOException {
+        assertEquals(List.of(), new DpdkTap("away", dir.resolve("nothing-here"), Duration.ofSeconds(1))
+                .tunnelUsers("ns", "tun0"));
+        DpdkTap tap = nsf(r -> SHOW);
+        assertEquals(List.of(new TapDriver.SessionAt("ns", "n0", 3)), tap.tunnelUsers("ns", "tun0"));
+        assertEquals(List.of(), tap.tunnelUsers("ns", "tun1"));
+    }
+
+    @Test
     void detachingFromAnNsfThatIsGoneOrASessionThatIsGoneSucceeds() throws IOException {
         new DpdkTap("away", dir.resolve("nothing-here"), Duration.ofSeconds(1)).detach("ns", "n0", 3);
         DpdkTap tap = nsf(r -> r.get("cmd").getAsString().equals("show") ? SHOW

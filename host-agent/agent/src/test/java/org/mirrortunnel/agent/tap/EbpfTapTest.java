@@ -45,6 +45,16 @@ class EbpfTapTest {
     }
 
     @Test
+    void theSessionsOnATunnelComeFromTheShowOfEveryPort() {
+        String show = SHOW.substring(0, SHOW.length() - 1) + ",{\"dev\":\"svc1\",\"ifindex\":5,\"hooks\":{},"
+                + "\"sessions\":[{\"id\":2,\"tunnel\":\"tun1\"}]}]";
+        RecordingRunner runner = new RecordingRunner(argv -> new CommandResult(0, show, ""));
+        assertEquals(List.of(new TapDriver.SessionAt("ns", "svc0", 7), new TapDriver.SessionAt("ns", "svc1", 2)),
+                new EbpfTap(runner, "mtapctl").tunnelUsers("ns", "tun1"));
+        assertEquals(List.of("mtapctl", "-n", "ns", "-j", "show"), runner.calls.get(0));
+    }
+
+    @Test
     void detachingASessionThatIsGoneSucceeds() {
         RecordingRunner runner = new RecordingRunner(argv -> argv.contains("detach")
                 ? new CommandResult(2, "", "mtapctl: no session 9 on svc0") : new CommandResult(0, SHOW, ""));
